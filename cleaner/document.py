@@ -26,3 +26,54 @@ ARTICLE_LABELS: frozenset[str] = frozenset({"content", "title"})
 
 #: Labels that are not the article.
 BOILERPLATE_LABELS: tuple[str, ...] = tuple(lb for lb in LABELS if lb not in ARTICLE_LABELS)
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One line of the input, as it was (without its line break)."""
+
+    number: int  # 1-based, as in an editor and in ../shared/seeds/labels
+    text: str
+
+    @property
+    def blank(self) -> bool:
+        return not self.text.strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """What happened to one non-blank line, and why.
+
+    ``score`` is the final probability that the line is boilerplate; ``reason`` names what
+    decided: ``rule:<name>``, ``model``, or a context step such as ``context`` or
+    ``block:<name>`` when the line's neighbours changed the line-level verdict.
+    """
+
+    number: int
+    text: str
+    label: str
+    keep: bool
+    score: float
+    reason: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "line": self.number,
+            "label": self.label,
+            "keep": self.keep,
+            "score": round(self.score, 4),
+            "reason": self.reason,
+            "text": self.text,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """A cleaned document: the rendered text and one decision per non-blank line."""
+
+    text: str
+    decisions: tuple[Decision, ...]
+
+    @property
+    def removed(self) -> tuple[Decision, ...]:
+        return tuple(d for d in self.decisions if not d.keep)

@@ -1,0 +1,71 @@
+"""Cleaning files and folders: find inputs, mirror their paths, write outputs atomically."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cleaner.pipeline import Cleaner
+
+TEXT_SUFFIXES = (".txt",)
+
+
+@dataclass
+class Summary:
+    """What a run did: files cleaned, and each failure with its reason."""
+
+    cleaned: int = 0
+    lines_removed: int = 0
+    failed: list[tuple[Path, str]] = field(default_factory=list)
+
+
+def find_inputs(paths: Sequence[Path]) -> Iterator[tuple[Path, Path]]:
+    """(input file, output path relative to the output folder) for files and folders."""
+    for path in paths:
+        if path.is_dir():
+            for file in sorted(path.rglob("*")):
+                if file.is_file() and file.suffix.lower() in TEXT_SUFFIXES:
+                    yield file, file.relative_to(path)
+        else:
+            yield path, Path(path.name)
+
+
+def read_text(path: Path) -> str:
+    """Read a UTF-8 text file (a byte-order mark is dropped)."""
+    return path.read_bytes().decode("utf-8-sig")
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write to a temporary file beside ``path`` and rename it over; never a partial file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+def clean_files(cleaner: Cleaner, paths: Sequence[Path], out_dir: Path) -> Summary:
+    """Clean every input into ``out_dir``; a failing file is reported and the run goes on."""
+    summary = Summary()
+    for src, rel in find_inputs(paths):
+        try:
+            result = cleaner.explain(read_text(src))
+            write_atomic(out_dir / rel, result.text)
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            if isinstance(exc, UnicodeDecodeError):
+                reason = f"not UTF-8 text ({exc.reason} at byte {exc.start})"
+            summary.failed.append((src, reason))
+            print(f"cleaner: {src}: {reason}", file=sys.stderr)
+            continue
+        summary.cleaned += 1
+        summary.lines_removed += len(result.removed)
+    return summary

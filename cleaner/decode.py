@@ -1,0 +1,164 @@
+"""Decoding: from line-level scores to decisions, using context.
+
+Boilerplate comes in blocks (an appeal runs from its opener to its closing button, a share bar
+sits at the top or bottom, a UI error widget is a few short lines) and a short line inside the
+article is still the article. As in jusText, a context-free verdict per line is revised by a
+context-sensitive step; each step is a named function and records what it changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from cleaner.document import ARTICLE_LABELS, LABELS, Decision, Line
+from cleaner.rules import RuleHit
+
+#: How far (in non-blank lines) a closer may follow its opener.
+MAX_BLOCK_LINES = 15
+#: Without a closer, a block goes on while its lines score at least this.
+BLOCK_FLOOR = 0.35
+
+_CLIP = 8.0
+_WINDOW = 3
+
+CONTEXT_FEATURES: tuple[str, ...] = (
+    "z", "z_prev", "z_next", "z_prev2", "z_next2", "no_prev", "no_next",
+    "z_window_mean", "z_neighbour_max", "z_neighbour_min",
+    "rule", "rule_prev", "rule_next",
+    "position", "top3", "bottom3", "log_words", "short",
+    "blank_before", "blank_after", "log_run", "z_short", "z_edge",
+)
+
+
+def context_features(
+    lines: Sequence[Line], hits: Sequence[RuleHit], logits: np.ndarray
+) -> np.ndarray:
+    """One row per non-blank line describing it and its neighbours (see CONTEXT_FEATURES)."""
+    n = len(lines)
+    z = np.clip(np.asarray(logits, dtype=np.float64), -_CLIP, _CLIP)
+    pad = np.concatenate([np.zeros(2), z, np.zeros(2)])
+    ruled = np.array([h.rule is not None for h in hits], dtype=np.float64)
+    rpad = np.concatenate([[0.0], ruled, [0.0]])
+    idx = np.arange(n)
+    words = np.array([len(line.text.split()) for line in lines], dtype=np.float64)
+    numbers = np.array([line.number for line in lines])
+    blank_before = np.ones(n)
+    blank_before[1:] = np.diff(numbers) > 1
+    blank_after = np.ones(n)
+    blank_after[:-1] = np.diff(numbers) > 1
+    csum = np.concatenate([[0.0], np.cumsum(z)])
+    lo = np.maximum(idx - _WINDOW, 0)
+    hi = np.minimum(idx + _WINDOW + 1, n)
+    counts = np.maximum(hi - lo - 1, 1)
+    window_mean = (csum[hi] - csum[lo] - z) / counts
+    prev = pad[1:-3]
+    nxt = pad[3:-1]
+    no_prev = (idx == 0).astype(np.float64)
+    no_next = (idx == n - 1).astype(np.float64)
+    run = _run_lengths(z > 0)
+    short = (words <= 4).astype(np.float64)
+    edge = ((idx < 3) | (idx >= n - 3)).astype(np.float64)
+    return np.column_stack([
+        z, prev, nxt, pad[:-4], pad[4:], no_prev, no_next,
+        window_mean, np.maximum(prev, nxt), np.minimum(prev, nxt),
+        ruled, rpad[:-2], rpad[2:],
+        idx / max(n - 1, 1), (idx < 3).astype(np.float64), (idx >= n - 3).astype(np.float64),
+        np.log1p(words), short, blank_before, blank_after, np.log1p(run), z * short, z * edge,
+    ])
+
+
+def _run_lengths(flags: np.ndarray) -> np.ndarray:
+    """For each position, the length of the run of equal flags it belongs to."""
+    out = np.zeros(len(flags))
+    start = 0
+    for i in range(1, len(flags) + 1):
+        if i == len(flags) or flags[i] != flags[start]:
+            out[start:i] = i - start
+            start = i
+    return out
+
+
+@dataclass
+class Verdict:
+    """A line's state while decoding; becomes a Decision at the end."""
+
+    score: float
+    boilerplate: bool
+    label: str | None = None
+    reason: str = "model"
+
+
+def revise_with_context(
+    line_p: np.ndarray, context_p: np.ndarray, threshold: float
+) -> list[Verdict]:
+    """Context-sensitive revision: the context model's probability decides."""
+    verdicts = []
+    for p0, p in zip(line_p, context_p):
+        boiler = bool(p >= threshold)
+        reason = "model" if boiler == bool(p0 >= threshold) else "context"
+        verdicts.append(Verdict(float(p), boiler, reason=reason))
+    return verdicts
+
+
+def apply_line_rules(verdicts: list[Verdict], hits: Sequence[RuleHit]) -> None:
+    """A whole-line rule decides its line outright."""
+    for v, hit in zip(verdicts, hits):
+        if hit.rule is not None:
+            v.boilerplate, v.label, v.reason = True, hit.rule.label, f"rule:{hit.rule.name}"
+
+
+def expand_blocks(verdicts: list[Verdict], hits: Sequence[RuleHit]) -> None:
+    """An opener starts a block that runs to its closer, or on while its lines score high."""
+    n = len(verdicts)
+    i = 0
+    while i < n:
+        opener = hits[i].rule
+        if opener is None or opener.role != "opener":
+            i += 1
+            continue
+        end = next(
+            (j for j in range(i + 1, min(n, i + 1 + MAX_BLOCK_LINES))
+             if hits[j].rule is not None and hits[j].rule.role == "closer"
+             and hits[j].rule.label == opener.label),
+            None,
+        )
+        if end is None:
+            end = i
+            while end + 1 < n and (verdicts[end + 1].score >= BLOCK_FLOOR or hits[end + 1].rule):
+                end += 1
+        for v in verdicts[i + 1 : end + 1]:
+            if not v.reason.startswith("rule:"):
+                v.boilerplate, v.label, v.reason = True, opener.label, f"block:{opener.name}"
+        i = end + 1
+
+
+def assign_labels(verdicts: list[Verdict], kind_p: np.ndarray) -> None:
+    """Name each line: the best boilerplate label if dropped, content or title if kept."""
+    article = np.array([lb in ARTICLE_LABELS for lb in LABELS])
+    for v, probs in zip(verdicts, kind_p):
+        if v.label is None:
+            mask = ~article if v.boilerplate else article
+            v.label = LABELS[int(np.argmax(np.where(mask, probs, -np.inf)))]
+
+
+def decode(
+    lines: Sequence[Line],
+    hits: Sequence[RuleHit],
+    line_p: np.ndarray,
+    context_p: np.ndarray,
+    kind_p: np.ndarray,
+    threshold: float,
+    keep: frozenset[str],
+) -> list[Decision]:
+    """Run the decoding steps in order and return one decision per non-blank line."""
+    verdicts = revise_with_context(line_p, context_p, threshold)
+    apply_line_rules(verdicts, hits)
+    expand_blocks(verdicts, hits)
+    assign_labels(verdicts, kind_p)
+    return [
+        Decision(line.number, line.text, v.label, v.label in keep, v.score, v.reason)
+        for line, v in zip(lines, verdicts)
+    ]

@@ -1,0 +1,158 @@
+"""Evaluation on the held-out part of every source, beside the baselines.
+
+- Team data (held-out blocks and articles, composed into documents): precision and recall per
+  label of the full pipeline.
+- Corpus pages of held-out sites, as trafilatura ``favor_recall`` text: line-level P/R/F1 of the
+  kept lines against the aligned labels, word-level P/R/F1 of the kept text against the ground
+  truth (WCXB), and must-keep / must-drop snippets, for cleaner and the baselines side by side.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+from cleaner.document import LABELS
+from cleaner.pipeline import Cleaner
+from cleaner.segment import render, segment
+from cleaner.train import Settings, TrainDoc, training_sets
+
+KeepLines = Callable[[list[str]], list[bool]]
+
+
+def per_label(cleaner: Cleaner, docs: list[TrainDoc]) -> dict[str, dict[str, float]]:
+    """Precision, recall and support per label on documents with gold labels."""
+    tp: Counter = Counter()
+    pred: Counter = Counter()
+    gold: Counter = Counter()
+    for d in docs:
+        text = "\n".join(line.text for line in d.lines)
+        for decision, label in zip(cleaner.explain(text).decisions, d.kinds):
+            gold[label] += 1
+            pred[decision.label] += 1
+            tp[label] += decision.label == label
+    table = {}
+    for label in LABELS:
+        p = tp[label] / pred[label] if pred[label] else 0.0
+        r = tp[label] / gold[label] if gold[label] else 0.0
+        table[label] = {"precision": p, "recall": r, "support": gold[label]}
+    return table
+
+
+def _methods(cleaner: Cleaner) -> dict[str, KeepLines]:
+    from cleaner.baselines import BASELINES
+
+    methods: dict[str, KeepLines] = {
+        name: (lambda lines, f=f: [f(x) for x in lines]) for name, f in BASELINES.items()
+    }
+
+    def by_cleaner(lines: list[str]) -> list[bool]:
+        kept = {d.number for d in cleaner.explain("\n".join(lines)).decisions if d.keep}
+        return [i in kept for i in range(1, len(lines) + 1)]
+
+    methods["cleaner"] = by_cleaner
+    return methods
+
+
+def corpus_scores(cleaner: Cleaner, shared: Path, cache_dir: Path | None) -> dict[str, dict]:
+    """Scores per corpus and method on the held-out pages."""
+    from cleaner.corpora import CORPORA, align, extracted_texts, is_heldout, load_pages
+    from cleaner.metrics import normalize, prf, snippets_present, word_prf
+
+    results: dict[str, dict] = {}
+    methods = _methods(cleaner)
+    for corpus in CORPORA:
+        pages = [p for p in load_pages(shared, corpus) if is_heldout(p.site)]
+        texts = extracted_texts(pages, cache_dir)
+        acc: dict[str, Counter] = {name: Counter() for name in methods}
+        for page, text in zip(pages, texts):
+            lines = segment(text)
+            raw = [line.text for line in lines]
+            gold = align(raw, page)
+            present_drop = [s for s in page.must_drop if normalize(s) in normalize(text)]
+            present_keep = [s for s in page.must_keep if normalize(s) in normalize(text)]
+            for name, method in methods.items():
+                keep = method(raw)
+                out = render(lines, keep)
+                a = acc[name]
+                for k, g, line in zip(keep, gold, lines):
+                    if g is None or line.blank:
+                        continue
+                    a["tp"] += k and g
+                    a["fp"] += k and not g
+                    a["fn"] += (not k) and g
+                if page.main_content and page.main_content.strip():
+                    p, r, f = word_prf(out, page.main_content)
+                    a["pages"] += 1
+                    a["wp"] += p
+                    a["wr"] += r
+                    a["wf"] += f
+                a["drop_total"] += len(page.must_drop)
+                a["drop_left"] += snippets_present(out, page.must_drop)
+                a["drop_present"] += len(present_drop)
+                a["drop_present_left"] += snippets_present(out, present_drop)
+                a["keep_total"] += len(page.must_keep)
+                a["keep_kept"] += snippets_present(out, page.must_keep)
+                a["keep_present"] += len(present_keep)
+                a["keep_present_kept"] += snippets_present(out, present_keep)
+        results[corpus] = {"pages": len(pages), "methods": {
+            name: _summarise(a, prf) for name, a in acc.items()
+        }}
+    return results
+
+
+def _summarise(a: Counter, prf) -> dict[str, float]:
+    lp, lr, lf = prf(a["tp"], a["fp"], a["fn"])
+    n = max(1, a["pages"])
+    snip_tp = a["keep_kept"]
+    sp, sr, sf = prf(snip_tp, a["drop_left"], a["keep_total"] - snip_tp)
+    return {
+        "line_p": lp, "line_r": lr, "line_f1": lf,
+        "word_p": a["wp"] / n, "word_r": a["wr"] / n, "word_f1": a["wf"] / n,
+        "word_pages": a["pages"],
+        "drop_absent": 1 - a["drop_left"] / max(1, a["drop_total"]),
+        "drop_removed": 1 - a["drop_present_left"] / max(1, a["drop_present"]),
+        "keep_kept": a["keep_present_kept"] / max(1, a["keep_present"]),
+        "snippet_p": sp, "snippet_r": sr, "snippet_f1": sf,
+    }
+
+
+def evaluate(
+    cleaner: Cleaner, data_dir: Path, shared: Path | None, cache_dir: Path | None, log=print
+) -> dict:
+    """Every figure `cleaner evaluate` prints, as a dict."""
+    docs, _ = training_sets(data_dir, None, None, Settings(), heldout=True, log=lambda *_: None)
+    report = {"labels": per_label(cleaner, docs), "team_documents": len(docs)}
+    if shared is not None:
+        report["corpora"] = corpus_scores(cleaner, shared, cache_dir)
+    else:
+        log("../shared not found: corpus figures skipped")
+    return report
+
+
+def format_report(report: dict) -> str:
+    """The evaluation as Markdown tables."""
+    out = [f"### Per label (held-out team data, {report['team_documents']} composed documents)",
+           "", "| label | precision | recall | support |", "|---|---:|---:|---:|"]
+    for label, row in report["labels"].items():
+        out.append(f"| {label} | {row['precision']:.3f} | {row['recall']:.3f} | {row['support']} |")
+    for corpus, res in report.get("corpora", {}).items():
+        out += ["", f"### {corpus}: {res['pages']} held-out pages, favor_recall text", ""]
+        out += ["| method | line P | line R | line F1 | word P | word R | word F1 "
+                "| must-drop absent | must-drop removed | must-keep kept | snippet F1 |",
+                "|---|" + "---:|" * 10]
+        for name, m in res["methods"].items():
+            words = (f"{m['word_p']:.4f} | {m['word_r']:.4f} | {m['word_f1']:.4f}"
+                     if m["word_pages"] else "– | – | –")
+            out.append(
+                f"| {name} | {m['line_p']:.4f} | {m['line_r']:.4f} | {m['line_f1']:.4f} | {words} "
+                f"| {m['drop_absent']:.4f} | {m['drop_removed']:.4f} | {m['keep_kept']:.4f} "
+                f"| {m['snippet_f1']:.4f} |"
+            )
+    out.append("")
+    out.append("Line P/R/F1: kept lines against aligned labels (article = positive). Word P/R/F1: "
+               "mean per page against main_content. must-drop removed: of the snippets present "
+               "in the uncleaned text; must-keep kept: of those present in the uncleaned text.")
+    return "\n".join(out)
+

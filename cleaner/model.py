@@ -1,0 +1,169 @@
+"""The trained model as plain arrays: scoring, saving and safe loading.
+
+Training (``cleaner.train``) fits scikit-learn estimators and exports their weights here. The
+shipped file is a NumPy ``.npz`` read with ``allow_pickle=False`` (loading it cannot run code)
+beside a JSON manifest that records its format version, settings and sha256, which is checked
+before the weights are used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from cleaner.document import LABELS
+from cleaner.features import LineFeaturizer
+from cleaner.rules import RuleHit
+
+FORMAT_VERSION = 1
+MODEL_NAME = "cleaner.npz"
+_ARRAYS = ("line_w", "line_b", "kind_w", "kind_b", "context_w", "context_b")
+
+
+class ModelError(Exception):
+    """A model file that cannot be used, with what to do about it."""
+
+
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(x, -30.0, 30.0)))
+
+
+def softmax(x: np.ndarray) -> np.ndarray:
+    e = np.exp(x - x.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+@dataclass
+class Model:
+    """Three linear models over hashed features.
+
+    - ``line``: P(boilerplate) of a line from its own text, shape and rules (context-free);
+    - ``kind``: which of LABELS a line is, used to name what is dropped or kept;
+    - ``context``: P(boilerplate) from the line's score and its neighbours' (decode.py).
+    """
+
+    line_w: np.ndarray
+    line_b: np.ndarray
+    kind_w: np.ndarray
+    kind_b: np.ndarray
+    context_w: np.ndarray
+    context_b: np.ndarray
+    threshold: float
+    n_features: int
+    info: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.featurizer = LineFeaturizer(self.n_features)
+
+    def score_lines(
+        self, texts: Sequence[str], hits: Sequence[RuleHit]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Line logits (boilerplate vs article) and label probabilities for each line."""
+        logits = np.empty(len(texts))
+        kinds = np.empty((len(texts), len(LABELS)))
+        for i, (text, hit) in enumerate(zip(texts, hits)):
+            idx, val = self.featurizer.line(text, hit)
+            logits[i] = self.line_w[idx] @ val + self.line_b[0]
+            kinds[i] = self.kind_w[:, idx].astype(np.float32) @ val + self.kind_b
+        return logits, softmax(kinds)
+
+    def context_probability(self, features: np.ndarray) -> np.ndarray:
+        return sigmoid(features @ self.context_w + self.context_b[0])
+
+    # --- files -------------------------------------------------------------------------
+
+    def save(self, path: Path, extra_info: dict | None = None) -> dict:
+        """Write ``path`` (.npz) and its manifest ``path.with_suffix('.json')`` atomically."""
+        path = Path(path)
+        arrays = {name: getattr(self, name) for name in _ARRAYS}
+        _atomic_write(path, lambda f: np.savez_compressed(f, **arrays))
+        manifest = {
+            "format_version": FORMAT_VERSION,
+            "file": path.name,
+            "sha256": sha256_of(path),
+            "labels": list(LABELS),
+            "n_features": self.n_features,
+            "threshold": self.threshold,
+            "info": {**self.info, **(extra_info or {})},
+        }
+        data = (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode()
+        _atomic_write(manifest_path(path), lambda f: f.write(data))
+        return manifest
+
+    @classmethod
+    def load(cls, path: Path | None = None, trust: bool = False) -> Model:
+        """Load weights after checking the manifest (format version and sha256).
+
+        ``trust=True`` accepts a file without a manifest (its settings then come from the file).
+        """
+        path = default_model_path() if path is None else Path(path)
+        if not path.is_file():
+            raise ModelError(f"{path}: no such model file (train one with `cleaner train`)")
+        mpath = manifest_path(path)
+        manifest: dict = {}
+        if mpath.is_file():
+            try:
+                manifest = json.loads(mpath.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                raise ModelError(f"{mpath}: unreadable manifest ({exc})") from exc
+            if manifest.get("format_version") != FORMAT_VERSION:
+                raise ModelError(
+                    f"{path}: model format {manifest.get('format_version')!r}, this cleaner reads "
+                    f"format {FORMAT_VERSION}; retrain it with `cleaner train -o {path}`"
+                )
+            if manifest.get("labels") != list(LABELS):
+                raise ModelError(f"{path}: trained for other labels; retrain with `cleaner train`")
+            if manifest.get("sha256") != sha256_of(path):
+                raise ModelError(f"{path}: sha256 does not match its manifest {mpath.name}")
+        elif not trust:
+            raise ModelError(f"{path}: no manifest {mpath.name} beside it (use --trust-model)")
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                arrays = {name: data[name] for name in _ARRAYS}
+        except (OSError, ValueError, KeyError) as exc:
+            raise ModelError(f"{path}: not a cleaner model ({exc})") from exc
+        return cls(
+            **arrays,
+            threshold=float(manifest.get("threshold", 0.5)),
+            n_features=int(manifest.get("n_features", arrays["line_w"].shape[0])),
+            info=manifest.get("info", {}),
+        )
+
+
+def default_model_path() -> Path:
+    """The shipped model: ``models/`` in the repo, installed as the ``cleaner.models`` package."""
+    from importlib.resources import files
+
+    return Path(str(files("cleaner.models") / MODEL_NAME))
+
+
+def manifest_path(path: Path) -> Path:
+    return Path(path).with_suffix(".json")
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _atomic_write(path: Path, write) -> None:
+    """Write through a temporary file in the same folder, then rename over ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            write(f)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise

@@ -1,0 +1,67 @@
+"""The cleaning pipeline: segment, featurize and score, decode, render."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from cleaner.decode import context_features, decode
+from cleaner.document import ARTICLE_LABELS, LABELS, Result
+from cleaner.model import Model, sigmoid
+from cleaner.rules import RuleSet
+from cleaner.segment import render, segment
+
+
+class Cleaner:
+    """Loads the model once and cleans many documents; picklable, no global state.
+
+    ``keep`` is the policy: the labels whose lines are kept (article lines by default).
+    ``threshold`` overrides the model's trained threshold on P(boilerplate).
+    """
+
+    def __init__(
+        self,
+        model: Model | str | Path | None = None,
+        keep: Iterable[str] = ARTICLE_LABELS,
+        threshold: float | None = None,
+        trust_model: bool = False,
+    ) -> None:
+        if not isinstance(model, Model):
+            model = Model.load(Path(model) if model else None, trust=trust_model)
+        self.model = model
+        self.keep = frozenset(keep)
+        unknown = self.keep - set(LABELS)
+        if unknown:
+            raise ValueError(f"unknown labels {sorted(unknown)}; known: {', '.join(LABELS)}")
+        self.threshold = model.threshold if threshold is None else float(threshold)
+        self.rules = RuleSet()
+
+    def explain(self, text: str) -> Result:
+        """Clean ``text`` and return the output with one decision per non-blank line."""
+        lines = segment(text)
+        body = [line for line in lines if not line.blank]
+        hits = [self.rules.match(line.text) for line in body]
+        logits, kind_p = self.model.score_lines([line.text for line in body], hits)
+        context_p = self.model.context_probability(context_features(body, hits, logits))
+        decisions = decode(
+            body, hits, sigmoid(logits), context_p, kind_p, self.threshold, self.keep
+        )
+        kept = {d.number for d in decisions if d.keep}
+        return Result(render(lines, [line.number in kept for line in lines]), tuple(decisions))
+
+    def clean(self, text: str) -> str:
+        """The cleaned text only."""
+        return self.explain(text).text
+
+    __call__ = clean
+
+
+_DEFAULT: dict[str, Cleaner] = {}
+
+
+def clean(text: str, **options) -> str:
+    """Clean one text with the shipped model (loaded once per set of options)."""
+    key = repr(sorted(options.items()))
+    if key not in _DEFAULT:
+        _DEFAULT[key] = Cleaner(**options)
+    return _DEFAULT[key].clean(text)

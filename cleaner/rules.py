@@ -1,0 +1,277 @@
+"""Named heuristic rules: short, literal patterns for boilerplate that looks the same everywhere.
+
+A rule is a small named unit with a label. ``line`` rules must match a whole (normalised, short)
+line and decide it on their own: they are precise but fire rarely. ``opener`` and ``closer``
+rules are line rules that also bound a block (a reader appeal runs from "A message from …" to
+"Remind me later."), which the decoder uses. ``hint`` rules search anywhere in a line and only
+feed the model, which learns how far to trust them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+#: Longest line (in words) a ``line`` rule may decide on its own.
+MAX_RULE_WORDS = 25
+
+_STRIP = " \t\u00a0•·*-–—>|»›▶►◆■□●○✓✔→"
+_NAME = r"[A-ZÄÖÜÉÁÍÓÚА-Я][\w.'-]*(?:\s+(?:[A-ZÄÖÜÉÁÍÓÚА-Я][\w.'-]*|de|van|von|la|del)){0,3}"
+_TRAILING = r"[\s.,;!?:…»>›|)\]]*"
+_DATE = (
+    r"(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2}"
+    r"|(?:\d{1,2}\.? )?[a-zäéûа-я]{3,10}\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4}"
+    r"|\d{1,2}\.? [a-zäéûа-я]{3,10}\.? \d{4})(?:,? (?:at )?\d{1,2}[:.h]\d{2}(?: ?[ap]\.?m\.?)?(?: \w{2,5})?)?"
+)
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    label: str
+    pattern: str
+    role: str = "line"  # "line", "opener", "closer" or "hint"
+    cased: bool = False  # match the line as written instead of lower-cased
+
+
+RULES: tuple[Rule, ...] = (
+    # --- donation_appeal ---------------------------------------------------------------
+    Rule("appeal_opener", "donation_appeal",
+         r"(?:(?:a )?(?:message|note|word) (?:from|by) (?:the )?"
+         r"|(?:eine )?(?:nachricht|botschaft) (?:von|der|des) |(?:un )?message (?:de|du|des) "
+         r"|(?:un )?mensaje (?:de|del) |(?:обращение|сообщение) (?:от )?)[\w .'&-]{2,60}:", "opener"),
+    Rule("dear_readers", "donation_appeal",
+         r"(?:dear|hello,?) (?:readers?|friends?|supporters?)|liebe leser(?:innen)?(?: und leser)?"
+         r"|liebe leserinnen und leser|chères lectrices(?:,)? chers lecteurs|chers lecteurs"
+         r"|queridos? lector(?:es|as)?|estimad[oa]s? lector(?:es|as)?|дорогие читатели"
+         r"|уважаемые читатели", "opener"),
+    Rule("remind_later", "donation_appeal",
+         r"remind me later|maybe later|not now|no,? thanks|später erinnern|vielleicht später"
+         r"|me le rappeler plus tard|plus tard|más tarde|recuérdame más tarde|recordármelo más tarde"
+         r"|напомнить позже|напомнить мне позже|не сейчас", "closer"),
+    Rule("donate_button", "donation_appeal",
+         r"(?:donate|give|contribute|support us|support (?:the|our) \w+)(?: now| today| monthly)?"
+         r"|(?:make a|one-time|monthly) (?:donation|contribution|gift)|become a (?:member|supporter|patron)"
+         r"|jetzt (?:spenden|unterstützen)|spenden|faire un don|faites un don|je fais un don|soutenir"
+         r"|donar(?: ahora)?|dona(?: ahora)?|haz una donación|apóyanos|поддержать(?: нас)?"
+         r"|пожертвовать|помочь (?:нам|редакции)", "closer"),
+    Rule("donation_hint", "donation_appeal",
+         r"\b(?:donat(?:e|ion)s?|support (?:us|our (?:work|journalism|newsroom|reporting))"
+         r"|independent journalism|reader[- ]funded|contribution|spende|unterstützen sie"
+         r"|faire un don|soutenez|donación|apóyanos|пожертвован|поддержите)", "hint"),
+    # --- subscription_paywall ----------------------------------------------------------
+    Rule("paywall_line", "subscription_paywall",
+         r"subscribe(?: now| today| to (?:continue|read|unlock)[\w ]{0,30})?|already (?:a )?subscriber\??(?:[ .]*(?:log|sign) in)?"
+         r"|(?:this|the) (?:article|story|content|post) is (?:only )?(?:available )?(?:exclusively )?(?:for|to) (?:subscribers|members|premium \w+)(?: only)?"
+         r"|you(?:'ve| have) (?:\d+|one|two|three) free (?:articles?|stories) (?:left|remaining)(?: this month)?"
+         r"|jetzt abonnieren|abo abschließen|bereits abonnent\??|artikel nur für abonnenten|plus-artikel"
+         r"|abonnez-vous|déjà abonné\s*\??|réservé aux abonnés|article réservé aux abonnés"
+         r"|suscríbete|ya eres suscriptor\??|contenido exclusivo para suscriptores|оформить подписку"
+         r"|материал доступен только подписчикам|уже подписаны\??"),
+    Rule("paywall_hint", "subscription_paywall",
+         r"\b(?:subscribers? only|subscribe to (?:continue|read)|free articles? (?:left|remaining)"
+         r"|unlimited (?:digital )?access|paywall|abonnent|abonnez|suscriptor|подписчик)", "hint"),
+    # --- signup_prompt -----------------------------------------------------------------
+    Rule("newsletter_line", "signup_prompt",
+         r"(?:sign up|subscribe|register) (?:for|to) (?:our|the|my) [\w ]{0,30}(?:newsletter|emails?|updates|digest)s?"
+         r"|(?:get|download) (?:the|our) (?:free )?(?:[\w]+ )?app|(?:newsletter|get our newsletter)"
+         r"|(?:join|follow) (?:us|our channel) on (?:telegram|whatsapp|signal|viber)"
+         r"|(?:enable|turn on|allow) (?:push )?(?:notifications|alerts)|get (?:breaking )?news alerts"
+         r"|newsletter abonnieren|zum newsletter anmelden|jetzt (?:zum newsletter )?anmelden"
+         r"|inscrivez-vous(?: à (?:notre|la) newsletter)?|recevez notre newsletter"
+         r"|suscríbete a (?:nuestro|nuestra|el|la) (?:newsletter|boletín)|recibe (?:nuestro|el) boletín"
+         r"|подпишитесь на (?:наш )?(?:telegram|телеграм|рассылку|канал)[\w -]{0,30}"),
+    Rule("signup_hint", "signup_prompt",
+         r"\b(?:newsletter|inbox|sign up|unsubscribe at any time|telegram|whatsapp channel"
+         r"|download the app|app store|google play|рассылк|boletín)", "hint"),
+    # --- cookie_legal ------------------------------------------------------------------
+    Rule("cookie_button", "cookie_legal",
+         r"(?:accept|allow|reject|decline|refuse)(?: all| necessary| optional)?(?: cookies)?"
+         r"|(?:manage|customi[sz]e|cookie) (?:cookies|preferences|settings|options|choices)"
+         r"|(?:cookie|privacy) (?:policy|notice|statement)|privacy|terms(?: of (?:use|service))?(?: (?:and|&) conditions)?"
+         r"|do not sell(?: or share)? my personal information|your privacy choices"
+         r"|alle akzeptieren|akzeptieren|ablehnen|cookie-einstellungen|datenschutz(?:erklärung|hinweise)?"
+         r"|impressum|agb|tout accepter|accepter|refuser|paramètres des cookies|politique de confidentialité"
+         r"|mentions légales|aceptar(?: todo| todas)?(?: las cookies)?|rechazar(?: todo)?|configurar cookies"
+         r"|política de (?:privacidad|cookies)|aviso legal|принять(?: все)?|отклонить"
+         r"|политика конфиденциальности|пользовательское соглашение"),
+    Rule("copyright_line", "cookie_legal",
+         r"(?:©|\(c\)|copyright ©|copyright \d{4})\s*(?:\d{4}(?:[-–]\d{4})?)?[\w .,'&-]{0,80}"
+         r"|all rights reserved[\w .,'-]{0,40}|alle rechte vorbehalten|tous droits réservés"
+         r"|todos los derechos reservados|все права защищены"),
+    Rule("cookie_hint", "cookie_legal",
+         r"\b(?:cookies?|consent|privacy policy|datenschutz|confidentialité|privacidad|куки|cookie-файл)", "hint"),
+    # --- ui_message --------------------------------------------------------------------
+    Rule("oops", "ui_message", r"oops|whoops|hoppla|huch|oups|упс"),
+    Rule("went_wrong", "ui_message",
+         r"(?:oops!? )?something went wrong(?:[.,!]* ?please try again(?: later)?)?"
+         r"|(?:please )?try again(?: later)?|an (?:unexpected )?error (?:has )?occurred[\w .,]{0,40}"
+         r"|(?:error|fehler|erreur|ошибка)(?: \d{3})?|etwas ist schiefgelaufen|ein fehler ist aufgetreten"
+         r"|bitte versuchen sie es (?:später )?(?:noch einmal|erneut)|une erreur (?:s'est produite|est survenue)"
+         r"|veuillez réessayer(?: plus tard)?|algo salió mal|se ha producido un error"
+         r"|(?:por favor,? )?(?:inténtalo|vuelve a intentarlo) (?:de nuevo )?(?:más tarde)?"
+         r"|что-то пошло не так|произошла ошибка|попробуйте (?:ещё раз|еще раз|позже)"),
+    Rule("form_status", "ui_message",
+         r"thank you!? your submission has been received!?"
+         r"|oops!? something went wrong while submitting the form"
+         r"|(?:thanks|thank you) for (?:subscribing|signing up|your (?:submission|message|feedback))"
+         r"|vielen dank für ihre anmeldung|merci pour votre inscription|gracias por suscribirte"
+         r"|спасибо за подписку"),
+    Rule("javascript", "ui_message",
+         r"[\w ,]{0,30}(?:enable|activate|turn on|requires?|needs?) javascript[\w ,.'!]{0,80}"
+         r"|javascript is (?:disabled|required|not enabled)[\w ,.'!]{0,80}"
+         r"|bitte aktivieren sie javascript[\w ,.]{0,60}|activez javascript[\w ,.]{0,60}"
+         r"|(?:habilita|activa) javascript[\w ,.]{0,60}|включите javascript[\w ,.]{0,60}"),
+    Rule("browser_wall", "ui_message",
+         r"your browser (?:is (?:out of date|outdated|not supported)|does not support)[\w ,.'!]{0,80}"
+         r"|(?:please )?(?:update|upgrade) your browser[\w ,.'!]{0,60}|checking (?:if the site connection is secure|your browser)[\w ,.]{0,60}"
+         r"|verify(?:ing)? you are (?:a )?human[\w ,.]{0,40}|are you a robot\??|press (?:&|and) hold[\w ,.]{0,40}"
+         r"|access denied|ihr browser wird nicht unterstützt|votre navigateur n'est pas à jour"),
+    Rule("loading", "ui_message", r"loading|wird geladen|lädt|chargement(?: en cours)?|cargando|загрузка"),
+    Rule("media_unavailable", "ui_message",
+         r"(?:this|the) (?:video|content|media|audio|embed) (?:is|isn't|is not) (?:currently )?(?:unavailable|available|supported)[\w ,.]{0,60}"
+         r"|video (?:unavailable|not available)|your (?:browser|device) does not support (?:the )?(?:video|audio)[\w ,.]{0,40}"
+         r"|dieses video ist nicht verfügbar|vidéo (?:non )?disponible|vídeo no disponible|видео недоступно"),
+    Rule("ui_hint", "ui_message",
+         r"\b(?:javascript|browser|try again|went wrong|ad ?blocker|refresh the page|cloudflare)", "hint"),
+    # --- navigation_share --------------------------------------------------------------
+    Rule("share_bar", "navigation_share",
+         r"(?:(?:share(?: on| via| this(?: article| story| post| page)?)?|tweet|email|e-mail|print|copy(?: link)?"
+         r"|link copied|facebook|twitter|x|linkedin|whatsapp|telegram|pinterest|reddit|flipboard|messenger"
+         r"|threads|bluesky|mastodon|sms|vk|xing|teilen|drucken|partager|imprimer|compartir|imprimir"
+         r"|поделиться|вконтакте|одноклассники|копировать ссылку)[\s|,/·•:]*){1,12}"),
+    Rule("skip_link", "navigation_share",
+         r"skip to (?:main )?(?:content|navigation|footer|search)|zum inhalt springen|direkt zum inhalt"
+         r"|aller au contenu(?: principal)?|ir al contenido(?: principal)?|перейти к (?:основному )?содержанию"),
+    Rule("breadcrumb", "navigation_share",
+         r"(?:home|start(?:seite)?|accueil|inicio|главная)(?:\s*[>»/›|]\s*[^>»/›|]{1,50}){1,6}"),
+    Rule("menu_item", "navigation_share",
+         r"menu|menü|main menu|navigation|search|suche|rechercher|buscar|поиск|close|schließen|fermer"
+         r"|cerrar|закрыть|log ?in|sign ?in|sign up|log ?out|register|my account|anmelden|registrieren"
+         r"|se connecter|connexion|s'inscrire|iniciar sesión|registrarse|войти|регистрация|back to top"
+         r"|nach oben|haut de page|volver arriba|наверх|home|startseite|accueil|inicio|главная"),
+    Rule("pager", "navigation_share",
+         r"(?:previous|next|older|newer)(?: (?:article|post|page|story|entries|posts))?|zurück|weiter|vorherige"
+         r"|nächste|précédent|suivant|anterior|siguiente|назад|далее|вперёд|следующая|предыдущая"
+         r"|(?:page|seite|página|страница) \d+ (?:of|von|sur|de|из) \d+|\d+(?: \d+){1,9}(?: next| »)?"),
+    Rule("follow_us", "navigation_share",
+         r"follow (?:us|me)(?: on [\w ,&]{1,40})?|folgen sie uns(?: auf [\w ,&]{1,40})?"
+         r"|suivez-nous(?: sur [\w ,&]{1,40})?|síguenos(?: en [\w ,&]{1,40})?|мы в соцсетях"),
+    Rule("counter", "navigation_share",
+         r"[\d.,]+ ?[km]?\s*(?:shares?|likes?|views?|aufrufe|partages|vues|compartidos|просмотр\w*)"),
+    # --- related_promo -----------------------------------------------------------------
+    Rule("read_more", "related_promo",
+         r"(?:read|see|watch|listen)(?: more| also| next)?\s*[:|»>].{0,160}|(?:read|see) (?:more|also)"
+         r"|(?:lesen|sehen) sie (?:auch|mehr)(?:\s*[:|»>].{0,160})?|mehr zum thema(?:\s*[:|»>].{0,160})?"
+         r"|(?:à )?lire aussi(?:\s*[:|»>].{0,160})?|(?:lea|vea) (?:también|más)(?:\s*[:|»>].{0,160})?"
+         r"|(?:читайте|смотрите) (?:также|еще|ещё)(?:\s*[:|»>].{0,160})?"),
+    Rule("related_heading", "related_promo",
+         r"related(?: articles| stories| posts| content| coverage| reading| news)?|recommended(?: for you| stories)?"
+         r"|more (?:from|on|in) [\w .'&-]{1,40}|more stories|most (?:read|popular|viewed|shared)"
+         r"|you (?:may|might) also (?:like|enjoy)|trending(?: now| stories)?|don't miss|top stories"
+         r"|das könnte sie auch interessieren|meistgelesen|weitere artikel|mehr artikel|empfohlen"
+         r"|sur le même (?:sujet|thème)|les plus lus|à voir aussi|te puede interesar|lo más leído"
+         r"|noticias relacionadas|по теме|самое читаемое|популярное|вам может быть интересно"),
+    Rule("related_hint", "related_promo",
+         r"\b(?:read more|related|most read|recommended|weiterlesen|lire aussi|lea también|читайте также)",
+         "hint"),
+    # --- ad_sponsored ------------------------------------------------------------------
+    Rule("ad_marker", "ad_sponsored",
+         r"advertisement|advertising|ads?|anzeige|werbung|publicité|publicidad|реклама|sponsored(?: content| post| by [\w .'&-]{1,40})?"
+         r"|paid (?:post|content|partnership)|partner content|gesponsert|sponsorisé|patrocinado|contenido patrocinado"
+         r"|(?:story|article) continues (?:below|after (?:the )?advertisement)|continue reading below"
+         r"|scroll (?:down )?to continue(?: with content)?|weiterlesen nach der anzeige"
+         r"|la suite (?:de l'article )?après (?:cette|la) publicité|el artículo continúa después del anuncio"
+         r"|продолжение (?:ниже|после рекламы)"),
+    Rule("affiliate_hint", "ad_sponsored",
+         r"\b(?:affiliate (?:links?|commission)|we may earn (?:a )?commission|sponsored|provisionslink"
+         r"|affiliate-link|lien d'affiliation|enlaces? de afiliado|партнерск)", "hint"),
+    # --- caption_credit ----------------------------------------------------------------
+    Rule("photo_credit", "caption_credit",
+         r"(?:photo|image|picture|pictures|photograph|illustration|video|foto|fotos|bild|bilder|grafik"
+         r"|photographie|imagen|ilustración|фото|иллюстрация)(?:s)?(?: credit)?\s*[:©/].{1,100}"
+         r"|(?:credit|source|quelle|crédit|fuente|источник)\s*:\s*.{1,80}"
+         r"|[\w .,'&-]{0,60}/\s*(?:getty images|reuters|ap|afp|dpa|epa|shutterstock|istock|alamy|imago"
+         r"|picture alliance|unsplash|pexels|ria novosti|тасс|риа новости)(?:[\w .-]{0,30})?"
+         r"|\(?(?:getty images|reuters|ap photo|afp|dpa|epa|shutterstock|imago)[\w ./-]{0,40}\)?"),
+    # --- byline_meta -------------------------------------------------------------------
+    Rule("byline", "byline_meta",
+         r"(?:By|BY|Von|VON|Par|PAR|Por|POR|Автор:?|Text:|Texto:)\s+" + _NAME
+         + r"(?:\s*(?:,|and|und|et|y|и|&)\s*" + _NAME + r")?(?:\s*[,|·•-]\s*[\w .'-]{1,40})?",
+         cased=True),
+    Rule("dateline", "byline_meta",
+         r"(?:(?:published|updated|posted|last updated|modified|veröffentlicht|aktualisiert|erschienen"
+         r"|stand|publié|mis à jour|publicado|actualizado|опубликовано|обновлено)(?: on| am| le| el)?:?\s*)?"
+         + _DATE + r"(?:\s*[|·•-]\s*.{0,40})?"),
+    Rule("reading_time", "byline_meta",
+         r"(?:\d+|one|two|three|five)[ -]min(?:ute)?s?(?: read| reading time)?|(?:reading|read) time:? \d+ min\w*"
+         r"|lesezeit:? (?:ca\. )?\d+ min\w*|\d+ min\.? lesezeit|(?:temps de )?lecture :? \d+ min\w*"
+         r"|\d+ min(?:utos)? de lectura|(?:время чтения:? )?\d+ мин\w*(?: чтения)?"
+         r"|listen to (?:this )?(?:article|story)(?:[\w ().:]{0,20})?|artikel (?:anhören|vorlesen)"
+         r"|écouter (?:cet )?article|escuchar (?:este )?artículo|(?:слушать|прослушать) (?:статью|материал)"),
+    # --- comments_prompt ---------------------------------------------------------------
+    Rule("comments", "comments_prompt",
+         r"(?:\d+ )?comments?(?: \(\d+\))?|leave a (?:comment|reply)|join the (?:discussion|conversation)"
+         r"|add a comment|(?:be the first to|post a) comment|show comments|view comments|\d+ repl(?:y|ies)"
+         r"|(?:\d+ )?kommentare?(?: \(\d+\))?|kommentieren|jetzt kommentieren|(?:\d+ )?commentaires?"
+         r"|laisser un commentaire|réagir|(?:\d+ )?comentarios?|deja (?:un|tu) comentario"
+         r"|(?:\d+ )?комментари\w*|оставить комментарий|обсуждение"),
+)
+
+
+@dataclass(frozen=True)
+class RuleHit:
+    """The line rule (if any) that decides a line, and every hint rule found in it."""
+
+    rule: Rule | None
+    hints: tuple[Rule, ...]
+
+
+class RuleSet:
+    """All rules compiled into two regexes: one whole-line alternation and one hint search.
+
+    Picklable (patterns are recompiled on unpickling) and free of global state.
+    """
+
+    def __init__(self, rules: tuple[Rule, ...] = RULES) -> None:
+        self.rules = rules
+        self._compile()
+
+    def _compile(self) -> None:
+        line_rules = [r for r in self.rules if r.role != "hint"]
+        self._by_group = {f"r{i}": r for i, r in enumerate(line_rules)}
+        self._line_res = [_alternation(
+            {f"r{i}": r for i, r in enumerate(line_rules) if r.cased == cased}
+        ) for cased in (False, True)]
+        self._hints = [(r, re.compile(r.pattern)) for r in self.rules if r.role == "hint"]
+
+    def __getstate__(self) -> dict[str, object]:
+        return {"rules": self.rules}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.rules = state["rules"]  # type: ignore[assignment]
+        self._compile()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(r.name for r in self.rules)
+
+    def match(self, text: str) -> RuleHit:
+        """Find the line rule that decides ``text`` (if short enough) and the hints in it."""
+        folded = " ".join(text.split()).strip(_STRIP)
+        norm = folded.lower()
+        rule = None
+        if norm and norm.count(" ") < MAX_RULE_WORDS:
+            for regex, candidate in zip(self._line_res, (norm, folded)):
+                m = regex.fullmatch(candidate)
+                if m is not None:
+                    rule = self._by_group[m.lastgroup]  # type: ignore[index]
+                    break
+        hints = tuple(r for r, rx in self._hints if rx.search(norm))
+        return RuleHit(rule, hints)
+
+
+def _alternation(rules: dict[str, Rule]) -> re.Pattern[str]:
+    """One regex that tries every rule, with a named group per rule and trailing punctuation."""
+    body = "|".join(f"(?P<{group}>{rule.pattern})" for group, rule in rules.items())
+    return re.compile(f"(?:{body}){_TRAILING}")

@@ -1,0 +1,38 @@
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cleaner.segment import render, segment
+
+
+def test_line_endings_and_numbers():
+    lines = segment("a\r\nb\rc\n\nd\n")
+    got = [(ln.number, ln.text) for ln in lines]
+    assert got == [(1, "a"), (2, "b"), (3, "c"), (4, ""), (5, "d")]
+
+
+def test_render_layout():
+    lines = segment("Title  \n\n  x\n\n\nBody one\nBody two\n\n")
+    keep = [True, True, False, True, True, True, True, True]
+    assert render(lines, keep) == "Title\n\nBody one\nBody two\n"
+
+
+def test_render_nothing_kept():
+    lines = segment("a\nb")
+    assert render(lines, [False, False]) == ""
+
+
+def test_render_collapses_breaks_around_dropped_lines():
+    lines = segment("A\n\nX\n\nB")
+    assert render(lines, [True, True, False, True, True]) == "A\n\nB\n"
+
+
+@given(st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=30)),
+       st.randoms())
+def test_render_is_in_order_subset(parts, rnd):
+    lines = segment("\n".join(parts))
+    keep = [rnd.random() < 0.5 for _ in lines]
+    out = render(lines, keep).split("\n")
+    source = [ln.text.rstrip() for ln in lines]
+    pos = 0
+    for line in (x for x in out if x):
+        pos = source.index(line, pos) + 1
