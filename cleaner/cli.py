@@ -105,6 +105,11 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     shared = args.shared or find_shared()
     report = evaluate(_cleaner(args), args.data or DATA_DIR, shared,
                       None if args.no_cache else default_cache_dir())
+    if args.card:
+        from cleaner.evaluate import write_card
+        from cleaner.model import default_model_path
+
+        write_card(args.model or default_model_path(), report, args.card, "cleaner evaluate")
     if args.json:
         json.dump(report, sys.stdout, indent=1)
         sys.stdout.write("\n")
@@ -148,6 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", type=Path, default=None)
     p.add_argument("--shared", type=Path)
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
+    p.add_argument("--card", type=Path, help="also write a model card with these figures")
     p.add_argument("--no-cache", action="store_true")
     _add_model_options(p)
     p.set_defaults(func=cmd_evaluate)

@@ -20,6 +20,11 @@ from cleaner.rules import RuleHit
 MAX_BLOCK_LINES = 15
 #: Without a closer, a block goes on while its lines score at least this.
 BLOCK_FLOOR = 0.35
+#: Lines longer than this (in words) are prose: context may clear them but never condemn them.
+LONG_LINE_WORDS = 15
+#: A heading is kept when article prose follows within this many lines (as in jusText).
+MAX_HEADING_DISTANCE = 5
+HEADING_WORDS = 20
 
 _CLIP = 8.0
 _WINDOW = 3
@@ -43,7 +48,7 @@ def context_features(
     ruled = np.array([h.rule is not None for h in hits], dtype=np.float64)
     rpad = np.concatenate([[0.0], ruled, [0.0]])
     idx = np.arange(n)
-    words = np.array([len(line.text.split()) for line in lines], dtype=np.float64)
+    words = word_counts(lines)
     numbers = np.array([line.number for line in lines])
     blank_before = np.ones(n)
     blank_before[1:] = np.diff(numbers) > 1
@@ -91,16 +96,50 @@ class Verdict:
     reason: str = "model"
 
 
+def word_counts(lines: Sequence[Line]) -> np.ndarray:
+    return np.array([len(line.text.split()) for line in lines], dtype=np.float64)
+
+
+def revised_probability(line_p: np.ndarray, context_p: np.ndarray, words: np.ndarray) -> np.ndarray:
+    """The context model's probability, except that a long line needs its own score too.
+
+    As in jusText, where context revises short and near-good paragraphs but not good ones:
+    losing an article paragraph costs far more words than keeping a boilerplate one.
+    """
+    return np.where(words > LONG_LINE_WORDS, np.minimum(line_p, context_p), context_p)
+
+
 def revise_with_context(
-    line_p: np.ndarray, context_p: np.ndarray, threshold: float
+    line_p: np.ndarray, revised_p: np.ndarray, threshold: float
 ) -> list[Verdict]:
-    """Context-sensitive revision: the context model's probability decides."""
+    """Context-sensitive revision: the revised probability decides; say when it changed."""
     verdicts = []
-    for p0, p in zip(line_p, context_p):
+    for p0, p in zip(line_p, revised_p):
         boiler = bool(p >= threshold)
         reason = "model" if boiler == bool(p0 >= threshold) else "context"
         verdicts.append(Verdict(float(p), boiler, reason=reason))
     return verdicts
+
+
+def is_heading(text: str) -> bool:
+    """Short, and not ending like a sentence or a label: a headline or subhead shape."""
+    stripped = text.strip()
+    return 0 < len(stripped.split()) <= HEADING_WORDS and stripped[-1] not in ".,;:!?|…»>"
+
+
+def revise_headings(verdicts: list[Verdict], lines: Sequence[Line]) -> None:
+    """A heading condemned by its neighbours alone is kept if article prose follows it.
+
+    Headlines sit right above share bars, bylines and error widgets, so context alone would
+    drag them into the block; jusText keeps headings near good paragraphs the same way.
+    """
+    for i, (v, line) in enumerate(zip(verdicts, lines)):
+        if v.reason != "context" or not is_heading(line.text):
+            continue
+        following = range(i + 1, min(len(lines), i + 1 + MAX_HEADING_DISTANCE))
+        if any(not verdicts[j].boilerplate and len(lines[j].text.split()) > LONG_LINE_WORDS
+               for j in following):
+            v.boilerplate, v.reason = False, "context:heading"
 
 
 def apply_line_rules(verdicts: list[Verdict], hits: Sequence[RuleHit]) -> None:
@@ -154,7 +193,9 @@ def decode(
     keep: frozenset[str],
 ) -> list[Decision]:
     """Run the decoding steps in order and return one decision per non-blank line."""
-    verdicts = revise_with_context(line_p, context_p, threshold)
+    revised_p = revised_probability(line_p, context_p, word_counts(lines))
+    verdicts = revise_with_context(line_p, revised_p, threshold)
+    revise_headings(verdicts, lines)
     apply_line_rules(verdicts, hits)
     expand_blocks(verdicts, hits)
     assign_labels(verdicts, kind_p)

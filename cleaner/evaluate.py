@@ -156,3 +156,54 @@ def format_report(report: dict) -> str:
                "in the uncleaned text; must-keep kept: of those present in the uncleaned text.")
     return "\n".join(out)
 
+
+
+def model_card(manifest: dict, report: dict, command: str) -> str:
+    """MODEL_CARD.md for a model: its data, settings, checksum and evaluation figures."""
+    info = manifest.get("info", {})
+    settings = info.get("settings", {})
+    sources = info.get("sources", {})
+    rows = "\n".join(f"| {k} | {v} |" for k, v in settings.items())
+    return f"""# Model card: {manifest['file']}
+
+- File: `models/{manifest['file']}` (NumPy `.npz`, loaded with `allow_pickle=False`)
+- sha256: `{manifest['sha256']}`
+- Format version: {manifest['format_version']}; threshold on P(boilerplate): {manifest['threshold']}
+- Trained by: `cleaner train -o models/{manifest['file']}` (deterministic for a given seed)
+
+## What it is
+Three linear models over hashed line features (words, word pairs, character trigrams, line
+shape, rule hits; {manifest['n_features']} buckets): a line model giving P(boilerplate) from
+the line alone, a kind model naming one of the {len(manifest['labels'])} labels, and a context
+model revising P(boilerplate) from the line's and its neighbours' scores. Named rules decide
+whole lines they match and bound blocks (opener to closer). See `cleaner/decode.py`.
+
+## Data
+- The team's labelled lines in `data/lines/` ({sources.get('team_lines', '?')} train-part lines;
+  every label, in English, German, French, Spanish and Russian, with hard negatives) and clean
+  article bodies in `data/articles/`.
+- Pages of `../shared/corpora` (WCXB dev, CC-BY-4.0; trafilatura's evaluation pages,
+  Apache-2.0), read at training time and never copied: trafilatura `favor_recall` text, each
+  line labelled by aligning it with the page's ground truth (noisy labels).
+- Documents composed from clean bodies with the team's boilerplate blocks inserted where pages
+  put them ({sources.get('documents', '?')} training documents in all).
+- Held out from training, for the figures below: every source is split by a hash of its site,
+  block or file (about 20%), never by line (`cleaner.corpora.is_heldout`).
+
+## Settings
+| setting | value |
+|---|---|
+{rows}
+
+## Figures (held-out data, as printed by `{command}`)
+{format_report(report)}
+"""
+
+
+def write_card(model_path: Path, report: dict, out: Path, command: str) -> None:
+    import json
+
+    from cleaner.model import manifest_path
+
+    manifest = json.loads(manifest_path(model_path).read_text(encoding="utf-8"))
+    out.write_text(model_card(manifest, report, command), encoding="utf-8")

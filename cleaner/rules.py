@@ -19,7 +19,7 @@ _STRIP = " \t\u00a0•·*-–—>|»›▶►◆■□●○✓✔→"
 _NAME = r"[A-ZÄÖÜÉÁÍÓÚА-Я][\w.'-]*(?:\s+(?:[A-ZÄÖÜÉÁÍÓÚА-Я][\w.'-]*|de|van|von|la|del)){0,3}"
 _TRAILING = r"[\s.,;!?:…»>›|)\]]*"
 _DATE = (
-    r"(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2}"
+    r"(?:\d{1,2}[:.]\d{2},? )?(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2}"
     r"|(?:\d{1,2}\.? )?[a-zäéûа-я]{3,10}\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4}"
     r"|\d{1,2}\.? [a-zäéûа-я]{3,10}\.? \d{4})(?:,? (?:at )?\d{1,2}[:.h]\d{2}(?: ?[ap]\.?m\.?)?(?: \w{2,5})?)?"
 )
@@ -96,7 +96,7 @@ RULES: tuple[Rule, ...] = (
          r"|política de (?:privacidad|cookies)|aviso legal|принять(?: все)?|отклонить"
          r"|политика конфиденциальности|пользовательское соглашение"),
     Rule("copyright_line", "cookie_legal",
-         r"(?:©|\(c\)|copyright ©|copyright \d{4})\s*(?:\d{4}(?:[-–]\d{4})?)?[\w .,'&-]{0,80}"
+         r"(?:©|\(c\)|copyright ©|copyright \d{4}).{0,200}"
          r"|all rights reserved[\w .,'-]{0,40}|alle rechte vorbehalten|tous droits réservés"
          r"|todos los derechos reservados|все права защищены"),
     Rule("cookie_hint", "cookie_legal",
@@ -118,8 +118,9 @@ RULES: tuple[Rule, ...] = (
          r"|vielen dank für ihre anmeldung|merci pour votre inscription|gracias por suscribirte"
          r"|спасибо за подписку"),
     Rule("javascript", "ui_message",
-         r"[\w ,]{0,30}(?:enable|activate|turn on|requires?|needs?) javascript[\w ,.'!]{0,80}"
-         r"|javascript is (?:disabled|required|not enabled)[\w ,.'!]{0,80}"
+         r"(?:please |you (?:need|must|have) to |to [\w ]{1,40}, (?:please )?)?(?:enable|activate|turn on|allow) javascript[\w ,.'!]{0,80}"
+         r"|(?:javascript|js) (?:is (?:disabled|required|not enabled|turned off)|must be enabled)[\w ,.'!]{0,80}"
+         r"|(?:this|the) (?:site|page|website|app|content|form) requires javascript[\w ,.'!]{0,80}"
          r"|bitte aktivieren sie javascript[\w ,.]{0,60}|activez javascript[\w ,.]{0,60}"
          r"|(?:habilita|activa) javascript[\w ,.]{0,60}|включите javascript[\w ,.]{0,60}"),
     Rule("browser_wall", "ui_message",
@@ -149,7 +150,8 @@ RULES: tuple[Rule, ...] = (
          r"menu|menü|main menu|navigation|search|suche|rechercher|buscar|поиск|close|schließen|fermer"
          r"|cerrar|закрыть|log ?in|sign ?in|sign up|log ?out|register|my account|anmelden|registrieren"
          r"|se connecter|connexion|s'inscrire|iniciar sesión|registrarse|войти|регистрация|back to top"
-         r"|nach oben|haut de page|volver arriba|наверх|home|startseite|accueil|inicio|главная"),
+         r"|nach oben|haut de page|volver arriba|наверх|home|startseite|accueil|inicio|главная"
+         r"|tags|themen|schlagwörter|schlagworte|temas|etiquetas|mots-clés|thèmes|теги|темы"),
     Rule("pager", "navigation_share",
          r"(?:previous|next|older|newer)(?: (?:article|post|page|story|entries|posts))?|zurück|weiter|vorherige"
          r"|nächste|précédent|suivant|anterior|siguiente|назад|далее|вперёд|следующая|предыдущая"
@@ -161,7 +163,7 @@ RULES: tuple[Rule, ...] = (
          r"[\d.,]+ ?[km]?\s*(?:shares?|likes?|views?|aufrufe|partages|vues|compartidos|просмотр\w*)"),
     # --- related_promo -----------------------------------------------------------------
     Rule("read_more", "related_promo",
-         r"(?:read|see|watch|listen)(?: more| also| next)?\s*[:|»>].{0,160}|(?:read|see) (?:more|also)"
+         r"(?:read|see|watch|listen|related)(?: more| also| next)?\s*[:|»>].{0,160}|(?:read|see) (?:more|also)"
          r"|(?:lesen|sehen) sie (?:auch|mehr)(?:\s*[:|»>].{0,160})?|mehr zum thema(?:\s*[:|»>].{0,160})?"
          r"|(?:à )?lire aussi(?:\s*[:|»>].{0,160})?|(?:lea|vea) (?:también|más)(?:\s*[:|»>].{0,160})?"
          r"|(?:читайте|смотрите) (?:также|еще|ещё)(?:\s*[:|»>].{0,160})?"),
@@ -170,6 +172,8 @@ RULES: tuple[Rule, ...] = (
          r"|more (?:from|on|in) [\w .'&-]{1,40}|more stories|most (?:read|popular|viewed|shared)"
          r"|you (?:may|might) also (?:like|enjoy)|trending(?: now| stories)?|don't miss|top stories"
          r"|das könnte sie auch interessieren|meistgelesen|weitere artikel|mehr artikel|empfohlen"
+         r"|ähnliche (?:beiträge|artikel|themen)|verwandte (?:artikel|beiträge)|auch interessant"
+         r"|mirá también|ver también|ver más|más noticias|notas relacionadas|articles similaires"
          r"|sur le même (?:sujet|thème)|les plus lus|à voir aussi|te puede interesar|lo más leído"
          r"|noticias relacionadas|по теме|самое читаемое|популярное|вам может быть интересно"),
     Rule("related_hint", "related_promo",
@@ -177,7 +181,8 @@ RULES: tuple[Rule, ...] = (
          "hint"),
     # --- ad_sponsored ------------------------------------------------------------------
     Rule("ad_marker", "ad_sponsored",
-         r"advertisement|advertising|ads?|anzeige|werbung|publicité|publicidad|реклама|sponsored(?: content| post| by [\w .'&-]{1,40})?"
+         r"(?:advertisement|advertising|anzeige|werbung|publicité|publicidad|реклама)\s*:.{0,80}"
+         r"|advertisement|advertising|ads?|anzeige|werbung|publicité|publicidad|реклама|sponsored(?: content| post| by [\w .'&-]{1,40})?"
          r"|paid (?:post|content|partnership)|partner content|gesponsert|sponsorisé|patrocinado|contenido patrocinado"
          r"|(?:story|article) continues (?:below|after (?:the )?advertisement)|continue reading below"
          r"|scroll (?:down )?to continue(?: with content)?|weiterlesen nach der anzeige"
@@ -188,7 +193,7 @@ RULES: tuple[Rule, ...] = (
          r"|affiliate-link|lien d'affiliation|enlaces? de afiliado|партнерск)", "hint"),
     # --- caption_credit ----------------------------------------------------------------
     Rule("photo_credit", "caption_credit",
-         r"(?:photo|image|picture|pictures|photograph|illustration|video|foto|fotos|bild|bilder|grafik"
+         r"(?:photo|image|picture|pictures|photograph|illustration|video|foto|fotos|bild|bilder|grafik|beitragsbild|titelbild"
          r"|photographie|imagen|ilustración|фото|иллюстрация)(?:s)?(?: credit)?\s*[:©/].{1,100}"
          r"|(?:credit|source|quelle|crédit|fuente|источник)\s*:\s*.{1,80}"
          r"|[\w .,'&-]{0,60}/\s*(?:getty images|reuters|ap|afp|dpa|epa|shutterstock|istock|alamy|imago"

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from cleaner.decode import CONTEXT_FEATURES, context_features
+from cleaner.decode import CONTEXT_FEATURES, context_features, revised_probability
 from cleaner.document import ARTICLE_LABELS, LABELS, Line
 from cleaner.features import N_FEATURES, LineFeaturizer
 from cleaner.model import Model, sigmoid
@@ -109,7 +109,8 @@ def corpus_documents(shared: Path, cache_dir: Path | None, heldout: bool) -> lis
         for page, text in zip(pages, extracted_texts(pages, cache_dir)):
             lines = segment(text)
             keep = align([line.text for line in lines], page)
-            body = [(line, k) for line, k in zip(lines, keep) if not line.blank]
+            body = [(line, _prose(line.text) if k is None else k)
+                    for line, k in zip(lines, keep) if not line.blank]
             if body:
                 docs.append(TrainDoc(
                     [line for line, _ in body],
@@ -117,6 +118,16 @@ def corpus_documents(shared: Path, cache_dir: Path | None, heldout: bool) -> lis
                     corpus, fold_of(page.site),
                 ))
     return docs
+
+
+def _prose(text: str) -> bool | None:
+    """Weak label for a line the ground truth says nothing of: a long sentence is article.
+
+    Snippet-only ground truth (trafilatura's pages) leaves most lines unlabelled, and without
+    this the non-English article text the model sees would be the team's alone.
+    """
+    stripped = text.strip()
+    return True if len(stripped.split()) >= 20 and stripped[-1] in ".!?\"”»" else None
 
 
 def corpus_bodies(shared: Path, heldout: bool) -> list[tuple[str, str]]:
@@ -140,10 +151,8 @@ def compose(
     lines: the first is the title when it is short, the rest content.
     """
     paragraphs = [p for p in body.split("\n\n") if p.strip()]
-    out_pars: list[list[tuple[str, str]]] = []
-    for i, par in enumerate(paragraphs):
-        label = "title" if i == 0 and len(par.split()) <= 20 and "\n" not in par else "content"
-        out_pars.append([(label, t) for t in par.split("\n") if t.strip()])
+    out_pars = [[(_article_label(t), t) for t in par.split("\n") if t.strip()]
+                for par in paragraphs]
 
     def pick(labels: Sequence[str]) -> list[tuple[str, str]]:
         options = [lb for lb in labels if blocks_by_label.get(lb)]
@@ -169,6 +178,13 @@ def compose(
         if rng.random() < 0.75:
             out.append(("", ""))
     return out
+
+
+def _article_label(line: str) -> str:
+    """Headline or subhead (short, alone, no closing punctuation) or content."""
+    text = line.strip()
+    heading = len(text.split()) <= 14 and text[-1] not in ".!?:;,…\"”»)'" and text[0] not in "-•*"
+    return "title" if heading and not text[0].isdigit() else "content"
 
 
 def composed_documents(
@@ -274,26 +290,25 @@ def fit(
     line = _fit_binary(stack.x[known], stack.y[known], stack.w[known], settings.line_c,
                        settings.seed)
 
-    ctx_x, ctx_y, ctx_words, ctx_src = [], [], [], []
-    for d, dh, rows in zip(docs, stack.doc_hits, stack.doc_rows):
-        feats = context_features(d.lines, dh, oof[rows])
-        for f, b, line_ in zip(feats, d.boiler, d.lines):
-            if b is not None:
-                ctx_x.append(f)
-                ctx_y.append(int(b))
-                ctx_words.append(len(line_.text.split()))
-                ctx_src.append(d.source)
-    ctx_x = np.array(ctx_x)
-    ctx_y = np.array(ctx_y)
-    scaler = StandardScaler().fit(ctx_x)
+    ctx_x = np.vstack([context_features(d.lines, dh, oof[rows])
+                       for d, dh, rows in zip(docs, stack.doc_hits, stack.doc_rows)])
+    labelled = np.array([b is not None for d in docs for b in d.boiler])
+    ctx_y = np.array([bool(b) for d in docs for b in d.boiler])
+    scaler = StandardScaler().fit(ctx_x[labelled])
     ctx = LogisticRegression(C=1.0, max_iter=1000, random_state=settings.seed).fit(
-        scaler.transform(ctx_x), ctx_y
+        scaler.transform(ctx_x[labelled]), ctx_y[labelled]
     )
     context_w = ctx.coef_[0] / scaler.scale_
     context_b = ctx.intercept_ - (scaler.mean_ * context_w).sum()
-    ctx_p = sigmoid(ctx_x @ context_w + context_b[0])
-    threshold = choose_threshold(ctx_p, ctx_y, np.array(ctx_words), settings.max_word_loss)
-    log(f"context model fitted on {len(ctx_y)} lines; threshold {threshold:.2f}")
+    # The threshold is chosen on real pages only, with decoding's own revised probability.
+    words = np.array([len(line.text.split()) for d in docs for line in d.lines], dtype=float)
+    revised = revised_probability(sigmoid(oof[: stack.team_start]),
+                                  sigmoid(ctx_x @ context_w + context_b[0]), words)
+    real = labelled & np.array([d.source != "composed" for d in docs for _ in d.lines])
+    if not real.any():  # trained without the corpora: composed documents are all there is
+        real = labelled
+    threshold = choose_threshold(revised[real], ctx_y[real], words[real], settings.max_word_loss)
+    log(f"context model fitted on {int(labelled.sum())} lines; threshold {threshold:.2f}")
 
     team_rows = np.arange(stack.team_start, len(stack.y))
     kind = LogisticRegression(C=settings.kind_c, max_iter=2000, random_state=settings.seed).fit(
