@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 
 from cleaner.decode import context_features, decode
@@ -56,12 +57,12 @@ class Cleaner:
     __call__ = clean
 
 
-_DEFAULT: dict[str, Cleaner] = {}
+@lru_cache(maxsize=1)
+def default_cleaner() -> Cleaner:
+    """The shipped model with the default policy, loaded on first use."""
+    return Cleaner()
 
 
-def clean(text: str, **options) -> str:
-    """Clean one text with the shipped model (loaded once per set of options)."""
-    key = repr(sorted(options.items()))
-    if key not in _DEFAULT:
-        _DEFAULT[key] = Cleaner(**options)
-    return _DEFAULT[key].clean(text)
+def clean(text: str) -> str:
+    """Clean one text with the shipped model; make a Cleaner for other options."""
+    return default_cleaner().clean(text)

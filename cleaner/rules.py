@@ -142,7 +142,7 @@ RULES: tuple[Rule, ...] = (
          r"|threads|bluesky|mastodon|sms|vk|xing|teilen|drucken|partager|imprimer|compartir|imprimir"
          r"|поделиться|вконтакте|одноклассники|копировать ссылку)[\s|,/·•:]*){1,12}"),
     Rule("skip_link", "navigation_share",
-         r"skip to (?:main )?(?:content|navigation|footer|search)|zum inhalt springen|direkt zum inhalt"
+         r"(?:skip|jump) to (?:the )?(?:main )?[\w ]{1,20}|zum inhalt springen|direkt zum inhalt"
          r"|aller au contenu(?: principal)?|ir al contenido(?: principal)?|перейти к (?:основному )?содержанию"),
     Rule("breadcrumb", "navigation_share",
          r"(?:home|start(?:seite)?|accueil|inicio|главная)(?:\s*[>»/›|]\s*[^>»/›|]{1,50}){1,6}"),
@@ -204,6 +204,9 @@ RULES: tuple[Rule, ...] = (
          r"(?:By|BY|Von|VON|Par|PAR|Por|POR|Автор:?|Text:|Texto:)\s+" + _NAME
          + r"(?:\s*(?:,|and|und|et|y|и|&)\s*" + _NAME + r")?(?:\s*[,|·•-]\s*[\w .'-]{1,40})?",
          cased=True),
+    Rule("posted_by", "byline_meta",
+         r"(?:posted|written|published|reviewed|fact[- ]checked|edited) by [\w .'-]{1,40}(?:,? (?:on|in) .{1,40})?(?:\s*[|·•-]\s*.{0,40})?"
+         r"|(?:geschrieben|veröffentlicht) von [\w .'-]{1,40}|publié par [\w .'-]{1,40}|publicado por [\w .'-]{1,40}"),
     Rule("dateline", "byline_meta",
          r"(?:(?:published|updated|posted|last updated|modified|veröffentlicht|aktualisiert|erschienen"
          r"|stand|publié|mis à jour|publicado|actualizado|опубликовано|обновлено)(?: on| am| le| el)?:?\s*)?"
