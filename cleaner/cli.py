@@ -27,8 +27,8 @@ def _add_model_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--keep", type=_labels, default=frozenset(),
                    help="comma-separated labels to keep besides content and title")
     p.add_argument("--threshold", type=float,
-                   help="drop lines whose boilerplate probability is at least this "
-                        "(default: the model's)")
+                   help="least boilerplate probability at which a line is dropped; longer "
+                        "lines need more (default: the model's)")
 
 
 def _cleaner(args: argparse.Namespace):
@@ -93,7 +93,7 @@ def cmd_train(args: argparse.Namespace) -> int:
                     "corpora": bool(shared)},
     })
     print(f"cleaner: wrote {args.output} (sha256 {manifest['sha256'][:12]}…, "
-          f"threshold {model.threshold:.2f})", file=sys.stderr)
+          f"threshold {model.threshold:.2f}, word cost {model.word_cost})", file=sys.stderr)
     return 0
 
 

@@ -18,8 +18,8 @@ from cleaner.rules import RuleHit
 
 #: How far (in non-blank lines) a closer may follow its opener.
 MAX_BLOCK_LINES = 15
-#: Without a closer, a block goes on while its lines score at least this.
-BLOCK_FLOOR = 0.35
+#: Without its closer (or opener), a block goes on while its lines score at least this.
+BLOCK_FLOOR = 0.5
 #: Lines longer than this (in words) are prose: context may clear them but never condemn them.
 LONG_LINE_WORDS = 15
 #: A heading is kept when article prose follows within this many lines (as in jusText).
@@ -109,14 +109,25 @@ def revised_probability(line_p: np.ndarray, context_p: np.ndarray, words: np.nda
     return np.where(words > LONG_LINE_WORDS, np.minimum(line_p, context_p), context_p)
 
 
+def drop_thresholds(words: np.ndarray, threshold: float, word_cost: float) -> np.ndarray:
+    """The probability at which each line is dropped: at least ``threshold``, more if long.
+
+    A wrong drop costs the line's words, a right one removes one boilerplate line, so the
+    certainty asked for grows with length: ``max(threshold, c*w / (1 + c*w))`` for ``w`` words
+    and word cost ``c`` (chosen at training time to keep the loss of article words in budget).
+    """
+    cw = word_cost * np.asarray(words, dtype=np.float64)
+    return np.maximum(threshold, cw / (1.0 + cw))
+
+
 def revise_with_context(
-    line_p: np.ndarray, revised_p: np.ndarray, threshold: float
+    line_p: np.ndarray, revised_p: np.ndarray, limits: np.ndarray
 ) -> list[Verdict]:
     """Context-sensitive revision: the revised probability decides; say when it changed."""
     verdicts = []
-    for p0, p in zip(line_p, revised_p):
-        boiler = bool(p >= threshold)
-        reason = "model" if boiler == bool(p0 >= threshold) else "context"
+    for p0, p, limit in zip(line_p, revised_p, limits):
+        boiler = bool(p >= limit)
+        reason = "model" if boiler == bool(p0 >= limit) else "context"
         verdicts.append(Verdict(float(p), boiler, reason=reason))
     return verdicts
 
@@ -149,28 +160,43 @@ def apply_line_rules(verdicts: list[Verdict], hits: Sequence[RuleHit]) -> None:
             v.boilerplate, v.label, v.reason = True, hit.rule.label, f"rule:{hit.rule.name}"
 
 
+def _role(hit: RuleHit, role: str, label: str | None = None) -> bool:
+    rule = hit.rule
+    return rule is not None and rule.role == role and label in (None, rule.label)
+
+
+def _extend(verdicts: list[Verdict], hits: Sequence[RuleHit], start: int, step: int) -> int:
+    """Walk from ``start`` while the next line scores at least BLOCK_FLOOR or is a rule line."""
+    end = start
+    while (0 <= end + step < len(verdicts) and abs(end + step - start) < MAX_BLOCK_LINES
+           and (verdicts[end + step].score >= BLOCK_FLOOR or hits[end + step].rule)):
+        end += step
+    return end
+
+
 def expand_blocks(verdicts: list[Verdict], hits: Sequence[RuleHit]) -> None:
-    """An opener starts a block that runs to its closer, or on while its lines score high."""
+    """Blocks bounded by rules: an appeal runs from its opener to its closing button.
+
+    An opener runs to its closer, or without one on while its lines score high; a closer
+    without an opener reaches back the same way over the lines that score high above it.
+    """
     n = len(verdicts)
     i = 0
     while i < n:
-        opener = hits[i].rule
-        if opener is None or opener.role != "opener":
+        if _role(hits[i], "opener"):
+            label = hits[i].rule.label
+            end = next((j for j in range(i + 1, min(n, i + MAX_BLOCK_LINES))
+                        if _role(hits[j], "closer", label)), None)
+            start, end = i, _extend(verdicts, hits, i, 1) if end is None else end
+        elif _role(hits[i], "closer"):
+            start, end = _extend(verdicts, hits, i, -1), i
+        else:
             i += 1
             continue
-        end = next(
-            (j for j in range(i + 1, min(n, i + 1 + MAX_BLOCK_LINES))
-             if hits[j].rule is not None and hits[j].rule.role == "closer"
-             and hits[j].rule.label == opener.label),
-            None,
-        )
-        if end is None:
-            end = i
-            while end + 1 < n and (verdicts[end + 1].score >= BLOCK_FLOOR or hits[end + 1].rule):
-                end += 1
-        for v in verdicts[i + 1 : end + 1]:
+        rule = hits[start].rule if _role(hits[start], "opener") else hits[end].rule
+        for v in verdicts[start : end + 1]:
             if not v.reason.startswith("rule:"):
-                v.boilerplate, v.label, v.reason = True, opener.label, f"block:{opener.name}"
+                v.boilerplate, v.label, v.reason = True, rule.label, f"block:{rule.name}"
         i = end + 1
 
 
@@ -190,11 +216,14 @@ def decode(
     context_p: np.ndarray,
     kind_p: np.ndarray,
     threshold: float,
+    word_cost: float,
     keep: frozenset[str],
 ) -> list[Decision]:
     """Run the decoding steps in order and return one decision per non-blank line."""
-    revised_p = revised_probability(line_p, context_p, word_counts(lines))
-    verdicts = revise_with_context(line_p, revised_p, threshold)
+    words = word_counts(lines)
+    revised_p = revised_probability(line_p, context_p, words)
+    limits = drop_thresholds(words, threshold, word_cost)
+    verdicts = revise_with_context(line_p, revised_p, limits)
     revise_headings(verdicts, lines)
     apply_line_rules(verdicts, hits)
     expand_blocks(verdicts, hits)

@@ -168,7 +168,8 @@ def model_card(manifest: dict, report: dict, command: str) -> str:
 
 - File: `models/{manifest['file']}` (NumPy `.npz`, loaded with `allow_pickle=False`)
 - sha256: `{manifest['sha256']}`
-- Format version: {manifest['format_version']}; threshold on P(boilerplate): {manifest['threshold']}
+- Format version: {manifest['format_version']}; a line is dropped when P(boilerplate) reaches
+  max({manifest['threshold']}, c*w/(1+c*w)) for w words, word cost c = {manifest['word_cost']}
 - Trained by: `cleaner train -o models/{manifest['file']}` (deterministic for a given seed)
 
 ## What it is

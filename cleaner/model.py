@@ -56,6 +56,7 @@ class Model:
     context_w: np.ndarray
     context_b: np.ndarray
     threshold: float
+    word_cost: float
     n_features: int
     info: dict = field(default_factory=dict)
 
@@ -91,6 +92,7 @@ class Model:
             "labels": list(LABELS),
             "n_features": self.n_features,
             "threshold": self.threshold,
+            "word_cost": self.word_cost,
             "info": {**self.info, **(extra_info or {})},
         }
         data = (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode()
@@ -132,6 +134,7 @@ class Model:
         return cls(
             **arrays,
             threshold=float(manifest.get("threshold", 0.5)),
+            word_cost=float(manifest.get("word_cost", 0.0)),
             n_features=int(manifest.get("n_features", arrays["line_w"].shape[0])),
             info=manifest.get("info", {}),
         )

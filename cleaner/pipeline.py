@@ -17,7 +17,8 @@ class Cleaner:
     """Loads the model once and cleans many documents; picklable, no global state.
 
     ``keep`` is the policy: the labels whose lines are kept (article lines by default).
-    ``threshold`` overrides the model's trained threshold on P(boilerplate).
+    ``threshold`` overrides the model's least P(boilerplate) at which a line is dropped
+    (longer lines need more, see decode.drop_thresholds).
     """
 
     def __init__(
@@ -45,7 +46,8 @@ class Cleaner:
         logits, kind_p = self.model.score_lines([line.text for line in body], hits)
         context_p = self.model.context_probability(context_features(body, hits, logits))
         decisions = decode(
-            body, hits, sigmoid(logits), context_p, kind_p, self.threshold, self.keep
+            body, hits, sigmoid(logits), context_p, kind_p, self.threshold,
+            self.model.word_cost, self.keep,
         )
         kept = {d.number for d in decisions if d.keep}
         return Result(render(lines, [line.number in kept for line in lines]), tuple(decisions))

@@ -64,7 +64,7 @@ RULES: tuple[Rule, ...] = (
          r"subscribe(?: now| today| to (?:continue|read|unlock)[\w ]{0,30})?|already (?:a )?subscriber\??(?:[ .]*(?:log|sign) in)?"
          r"|(?:this|the) (?:article|story|content|post) is (?:only )?(?:available )?(?:exclusively )?(?:for|to) (?:subscribers|members|premium \w+)(?: only)?"
          r"|you(?:'ve| have) (?:\d+|one|two|three) free (?:articles?|stories) (?:left|remaining)(?: this month)?"
-         r"|jetzt abonnieren|abo abschließen|bereits abonnent\??|artikel nur für abonnenten|plus-artikel"
+         r"|jetzt abonnieren|abo abschließen|bereits abonnent\??|(?:sie haben|du hast) bereits ein abo\??(?: hier| jetzt)?(?: einloggen| anmelden)?|artikel nur für abonnenten|plus-artikel"
          r"|abonnez-vous|déjà abonné\s*\??|réservé aux abonnés|article réservé aux abonnés"
          r"|suscríbete|ya eres suscriptor\??|contenido exclusivo para suscriptores|оформить подписку"
          r"|материал доступен только подписчикам|уже подписаны\??"),
@@ -77,6 +77,7 @@ RULES: tuple[Rule, ...] = (
          r"|(?:get|download) (?:the|our) (?:free )?(?:[\w]+ )?app|(?:newsletter|get our newsletter)"
          r"|(?:join|follow) (?:us|our channel) on (?:telegram|whatsapp|signal|viber)"
          r"|(?:enable|turn on|allow) (?:push )?(?:notifications|alerts)|get (?:breaking )?news alerts"
+         r"|join our (?:mailing list|newsletter|community)(?:[!.]? .{0,100})?"
          r"|newsletter abonnieren|zum newsletter anmelden|jetzt (?:zum newsletter )?anmelden"
          r"|inscrivez-vous(?: à (?:notre|la) newsletter)?|recevez notre newsletter"
          r"|suscríbete a (?:nuestro|nuestra|el|la) (?:newsletter|boletín)|recibe (?:nuestro|el) boletín"
@@ -132,17 +133,18 @@ RULES: tuple[Rule, ...] = (
     Rule("media_unavailable", "ui_message",
          r"(?:this|the) (?:video|content|media|audio|embed) (?:is|isn't|is not) (?:currently )?(?:unavailable|available|supported)[\w ,.]{0,60}"
          r"|video (?:unavailable|not available)|your (?:browser|device) does not support (?:the )?(?:video|audio)[\w ,.]{0,40}"
+         r"|(?:video|audio|sendung) (?:verfügbar|abrufbar) bis .{4,30}"
          r"|dieses video ist nicht verfügbar|vidéo (?:non )?disponible|vídeo no disponible|видео недоступно"),
     Rule("ui_hint", "ui_message",
          r"\b(?:javascript|browser|try again|went wrong|ad ?blocker|refresh the page|cloudflare)", "hint"),
     # --- navigation_share --------------------------------------------------------------
     Rule("share_bar", "navigation_share",
-         r"(?:(?:share(?: on| via| this(?: article| story| post| page)?)?|tweet|email|e-mail|print|copy(?: link)?"
+         r"(?:(?:share(?: on| via| this(?: article| story| post| page)?)?|pin(?: it| for later)?|tweet|email|e-mail|print|copy(?: link)?"
          r"|link copied|facebook|twitter|x|linkedin|whatsapp|telegram|pinterest|reddit|flipboard|messenger"
          r"|threads|bluesky|mastodon|sms|vk|xing|teilen|drucken|partager|imprimer|compartir|imprimir"
          r"|поделиться|вконтакте|одноклассники|копировать ссылку)[\s|,/·•:]*){1,12}"),
     Rule("skip_link", "navigation_share",
-         r"(?:skip|jump) to (?:the )?(?:main )?[\w ]{1,20}|zum inhalt springen|direkt zum inhalt"
+         r"(?:skip|jump) to (?:the )?(?:main )?[\w ]{1,20}|skip navigation|zum inhalt springen|direkt zum inhalt"
          r"|aller au contenu(?: principal)?|ir al contenido(?: principal)?|перейти к (?:основному )?содержанию"),
     Rule("breadcrumb", "navigation_share",
          r"(?:home|start(?:seite)?|accueil|inicio|главная)(?:\s*[>»/›|]\s*[^>»/›|]{1,50}){1,6}"),
@@ -172,7 +174,7 @@ RULES: tuple[Rule, ...] = (
          r"|more (?:from|on|in) [\w .'&-]{1,40}|more stories|most (?:read|popular|viewed|shared)"
          r"|you (?:may|might) also (?:like|enjoy)|trending(?: now| stories)?|don't miss|top stories"
          r"|das könnte sie auch interessieren|meistgelesen|weitere artikel|mehr artikel|empfohlen"
-         r"|ähnliche (?:beiträge|artikel|themen)|verwandte (?:artikel|beiträge)|auch interessant"
+         r"|ähnliche (?:beiträge|artikel|themen)|verwandte (?:artikel|beiträge)|auch interessant(?: für sie)?|zum weiterlesen|(?:das (?:thema|könnte) )?könnte (?:dich|sie) auch interessieren"
          r"|mirá también|ver también|ver más|más noticias|notas relacionadas|articles similaires"
          r"|sur le même (?:sujet|thème)|les plus lus|à voir aussi|te puede interesar|lo más leído"
          r"|noticias relacionadas|по теме|самое читаемое|популярное|вам может быть интересно"),
@@ -196,6 +198,7 @@ RULES: tuple[Rule, ...] = (
          r"(?:photo|image|picture|pictures|photograph|illustration|video|foto|fotos|bild|bilder|grafik|beitragsbild|titelbild"
          r"|photographie|imagen|ilustración|фото|иллюстрация)(?:s)?(?: credit)?\s*[:©/].{1,100}"
          r"|(?:credit|source|quelle|crédit|fuente|источник)\s*:\s*.{1,80}"
+         r"|.{1,150}[.)]\s*(?:foto|fotos|photo|bild|image|imagen|фото)(?: credit)?\s*:\s*[\w .,'&/©-]{2,60}"
          r"|[\w .,'&-]{0,60}/\s*(?:getty images|reuters|ap|afp|dpa|epa|shutterstock|istock|alamy|imago"
          r"|picture alliance|unsplash|pexels|ria novosti|тасс|риа новости)(?:[\w .-]{0,30})?"
          r"|\(?(?:getty images|reuters|ap photo|afp|dpa|epa|shutterstock|imago)[\w ./-]{0,40}\)?"),
@@ -213,12 +216,13 @@ RULES: tuple[Rule, ...] = (
          + _DATE + r"(?:\s*[|·•-]\s*.{0,40})?"),
     Rule("reading_time", "byline_meta",
          r"(?:\d+|one|two|three|five)[ -]min(?:ute)?s?(?: read| reading time)?|(?:reading|read) time:? \d+ min\w*"
-         r"|lesezeit:? (?:ca\. )?\d+ min\w*|\d+ min\.? lesezeit|(?:temps de )?lecture :? \d+ min\w*"
+         r"|(?:lesezeit|lesedauer):? (?:ca\. )?\d+ min\w*|\d+ min\.? lesezeit|(?:temps de )?lecture :? \d+ min\w*"
          r"|\d+ min(?:utos)? de lectura|(?:время чтения:? )?\d+ мин\w*(?: чтения)?"
          r"|listen to (?:this )?(?:article|story)(?:[\w ().:]{0,20})?|artikel (?:anhören|vorlesen)"
          r"|écouter (?:cet )?article|escuchar (?:este )?artículo|(?:слушать|прослушать) (?:статью|материал)"),
     # --- comments_prompt ---------------------------------------------------------------
     Rule("comments", "comments_prompt",
+         r"you (?:need|must|have) to be (?:a member|logged in|signed in) (?:in order )?to (?:leave a |post a )?(?:comment|reply)[\w ,.]{0,40}|"
          r"(?:\d+ )?comments?(?: \(\d+\))?|leave a (?:comment|reply)|join the (?:discussion|conversation)"
          r"|add a comment|(?:be the first to|post a) comment|show comments|view comments|\d+ repl(?:y|ies)"
          r"|(?:\d+ )?kommentare?(?: \(\d+\))?|kommentieren|jetzt kommentieren|(?:\d+ )?commentaires?"

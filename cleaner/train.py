@@ -10,8 +10,10 @@ Sources (see data/README.md):
 
 Three models are fitted (see model.Model): the line model on every labelled line, the kind model
 on the team's finely labelled lines, and the context model on line scores predicted out of fold,
-so it learns how far to trust a line score given its neighbours. The threshold is the lowest that
-keeps the out-of-fold loss of article words under ``max_word_loss``.
+so it learns how far to trust a line score given its neighbours. A line is dropped when its
+probability reaches ``threshold``, or more for a long line (decode.drop_thresholds); the word cost
+that sets how much more is the lowest that keeps the out-of-fold loss of article words on real
+pages under ``max_word_loss``.
 """
 
 from __future__ import annotations
@@ -25,7 +27,12 @@ from pathlib import Path
 
 import numpy as np
 
-from cleaner.decode import CONTEXT_FEATURES, context_features, revised_probability
+from cleaner.decode import (
+    CONTEXT_FEATURES,
+    context_features,
+    drop_thresholds,
+    revised_probability,
+)
 from cleaner.document import ARTICLE_LABELS, LABELS, Line
 from cleaner.features import N_FEATURES, LineFeaturizer
 from cleaner.model import Model, sigmoid
@@ -50,12 +57,13 @@ class Settings:
 
     seed: int = 13
     n_features: int = N_FEATURES
-    line_c: float = 2.0
+    line_c: float = 4.0
     kind_c: float = 4.0
-    team_weight: float = 3.0
+    team_weight: float = 30.0
     composed_per_body: int = 1
     team_body_repeats: int = 12
-    max_word_loss: float = 0.003
+    threshold: float = 0.5
+    max_word_loss: float = 0.0007
 
 
 @dataclass
@@ -271,7 +279,7 @@ class _Stack:
 def fit(
     docs: list[TrainDoc], team: list[tuple[str, str, int]], settings: Settings, log=print
 ) -> Model:
-    """Fit the three models and choose the threshold; returns the exported Model."""
+    """Fit the three models and choose the word cost; returns the exported Model."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.preprocessing import StandardScaler
 
@@ -300,15 +308,16 @@ def fit(
     )
     context_w = ctx.coef_[0] / scaler.scale_
     context_b = ctx.intercept_ - (scaler.mean_ * context_w).sum()
-    # The threshold is chosen on real pages only, with decoding's own revised probability.
+    # The word cost is chosen on real pages only, with decoding's own revised probability.
     words = np.array([len(line.text.split()) for d in docs for line in d.lines], dtype=float)
     revised = revised_probability(sigmoid(oof[: stack.team_start]),
                                   sigmoid(ctx_x @ context_w + context_b[0]), words)
     real = labelled & np.array([d.source != "composed" for d in docs for _ in d.lines])
     if not real.any():  # trained without the corpora: composed documents are all there is
         real = labelled
-    threshold = choose_threshold(revised[real], ctx_y[real], words[real], settings.max_word_loss)
-    log(f"context model fitted on {int(labelled.sum())} lines; threshold {threshold:.2f}")
+    word_cost = choose_word_cost(revised[real], ctx_y[real], words[real], settings.threshold,
+                                 settings.max_word_loss)
+    log(f"context model fitted on {int(labelled.sum())} lines; word cost {word_cost}")
 
     team_rows = np.arange(stack.team_start, len(stack.y))
     kind = LogisticRegression(C=settings.kind_c, max_iter=2000, random_state=settings.seed).fit(
@@ -326,20 +335,27 @@ def fit(
         kind_b=kind_b,
         context_w=context_w.astype(np.float64),
         context_b=np.asarray(context_b, dtype=np.float64).reshape(1),
-        threshold=threshold,
+        threshold=settings.threshold,
+        word_cost=word_cost,
         n_features=settings.n_features,
         info={"context_features": list(CONTEXT_FEATURES)},
     )
 
 
-def choose_threshold(p: np.ndarray, y: np.ndarray, words: np.ndarray, max_loss: float) -> float:
-    """The lowest threshold whose loss of article words stays within ``max_loss``."""
-    article_words = max(1, int(words[y == 0].sum()))
-    for t in np.arange(0.30, 0.96, 0.01):
-        lost = words[(y == 0) & (p >= t)].sum() / article_words
-        if lost <= max_loss:
-            return round(float(t), 2)
-    return 0.95
+def choose_word_cost(
+    p: np.ndarray, y: np.ndarray, words: np.ndarray, threshold: float, max_loss: float
+) -> float:
+    """The smallest word cost whose loss of article words stays within ``max_loss``.
+
+    The loss is pooled over all real pages (a per-page mean was tried: the aligned labels are
+    too noisy on small pages for it).
+    """
+    article_words = max(1.0, float(words[y == 0].sum()))
+    for cost in np.round(np.geomspace(0.002, 20.0, 41), 4):
+        dropped = p >= drop_thresholds(words, threshold, float(cost))
+        if words[(y == 0) & dropped].sum() / article_words <= max_loss:
+            return float(cost)
+    return 20.0
 
 
 def training_sets(
