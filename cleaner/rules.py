@@ -62,10 +62,10 @@ RULES: tuple[Rule, ...] = (
     # --- subscription_paywall ----------------------------------------------------------
     Rule("paywall_line", "subscription_paywall",
          r"subscribe(?: now| today| to (?:continue|read|unlock)[\w ]{0,30})?|already (?:a )?subscriber\??(?:[ .]*(?:log|sign) in)?"
-         r"|(?:this|the) (?:article|story|content|post) is (?:only )?(?:available )?(?:exclusively )?(?:for|to) (?:subscribers|members|premium \w+)(?: only)?"
+         r"|(?:the rest of )?(?:this|the) (?:article|story|content|post) is (?:only )?(?:available |reserved )?(?:exclusively )?(?:for|to) (?:subscribers|members|premium \w+)(?: only)?"
          r"|you(?:'ve| have) (?:\d+|one|two|three) free (?:articles?|stories) (?:left|remaining)(?: this month)?"
          r"|jetzt abonnieren|abo abschließen|bereits abonnent\??|(?:sie haben|du hast) bereits ein abo\??(?: hier| jetzt)?(?: einloggen| anmelden)?|artikel nur für abonnenten|plus-artikel"
-         r"|abonnez-vous|déjà abonné\s*\??|réservé aux abonnés|article réservé aux abonnés"
+         r"|abonnez-vous|déjà abonné\s*\??|(?:la suite de )?(?:cet )?(?:article )?(?:est )?réservée? aux abonnés"
          r"|suscríbete|ya eres suscriptor\??|contenido exclusivo para suscriptores|оформить подписку"
          r"|материал доступен только подписчикам|уже подписаны\??"),
     Rule("paywall_hint", "subscription_paywall",
