@@ -62,7 +62,8 @@ RULES: tuple[Rule, ...] = (
     # --- subscription_paywall ----------------------------------------------------------
     Rule("paywall_line", "subscription_paywall",
          r"subscribe(?: now| today| to (?:continue|read|unlock)[\w ]{0,30})?|already (?:a )?subscriber\??(?:[ .]*(?:log|sign) in)?"
-         r"|(?:the rest of )?(?:this|the) (?:article|story|content|post) is (?:only )?(?:available |reserved )?(?:exclusively )?(?:for|to) (?:subscribers|members|premium \w+)(?: only)?"
+         r"|(?:buy|purchase|gift|unlock) (?:this |the )?(?:article|story)(?: pdf)?|"
+         r"(?:the rest of )?(?:this|the) (?:article|story|content|post) is (?:only )?(?:available |reserved )?(?:exclusively )?(?:for|to) (?:subscribers|members|premium \w+)(?: only)?"
          r"|you(?:'ve| have) (?:\d+|one|two|three) free (?:articles?|stories) (?:left|remaining)(?: this month)?"
          r"|jetzt abonnieren|abo abschließen|bereits abonnent\??|(?:sie haben|du hast) bereits ein abo\??(?: hier| jetzt)?(?: einloggen| anmelden)?|artikel nur für abonnenten|plus-artikel"
          r"|abonnez-vous|déjà abonné\s*\??|(?:la suite de )?(?:cet )?(?:article )?(?:est )?réservée? aux abonnés"
@@ -74,7 +75,7 @@ RULES: tuple[Rule, ...] = (
     # --- signup_prompt -----------------------------------------------------------------
     Rule("newsletter_line", "signup_prompt",
          r"(?:sign up|subscribe|register) (?:for|to) (?:our|the|my) [\w ]{0,30}(?:newsletter|emails?|updates|digest)s?"
-         r"|(?:get|download) (?:the|our) (?:free )?(?:[\w]+ )?app|(?:newsletter|get our newsletter)"
+         r"|(?:get|download|install) (?:the|our) (?:free )?(?:[\w]+ )?app|subscribe (?:via|to our) (?:rss|feed|podcast)|(?:newsletter|get our newsletter)"
          r"|(?:join|follow) (?:us|our channel) on (?:telegram|whatsapp|signal|viber)"
          r"|(?:enable|turn on|allow) (?:push )?(?:notifications|alerts)|get (?:breaking )?news alerts"
          r"|join our (?:mailing list|newsletter|community)(?:[!.]? .{0,100})?"
@@ -197,7 +198,7 @@ RULES: tuple[Rule, ...] = (
     Rule("photo_credit", "caption_credit",
          r"(?:photo|image|picture|pictures|photograph|illustration|video|foto|fotos|bild|bilder|grafik|beitragsbild|titelbild"
          r"|photographie|imagen|ilustración|фото|иллюстрация)(?:s)?(?: credit)?\s*[:©/].{1,100}"
-         r"|(?:credit|source|quelle|crédit|fuente|источник)\s*:\s*.{1,80}"
+         r"|(?:credit|source|quelle|crédit|fuente|источник)\s*:\s*.{1,80}|enlarge (?:this )?image|bild vergrößern|agrandir l'image|ampliar (?:la )?imagen"
          r"|.{1,150}[.)]\s*(?:foto|fotos|photo|bild|image|imagen|фото)(?: credit)?\s*:\s*[\w .,'&/©-]{2,60}"
          r"|[\w .,'&-]{0,60}/\s*(?:getty images|reuters|ap|afp|dpa|epa|shutterstock|istock|alamy|imago"
          r"|picture alliance|unsplash|pexels|ria novosti|тасс|риа новости)(?:[\w .-]{0,30})?"
@@ -223,7 +224,9 @@ RULES: tuple[Rule, ...] = (
     # --- comments_prompt ---------------------------------------------------------------
     Rule("comments", "comments_prompt",
          r"you (?:need|must|have) to be (?:a member|logged in|signed in) (?:in order )?to (?:leave a |post a )?(?:comment|reply)[\w ,.]{0,40}|"
-         r"(?:\d+ )?comments?(?: \(\d+\))?|leave a (?:comment|reply)|join the (?:discussion|conversation)"
+         r"comments are (?:closed|disabled)|(?:die )?kommentarfunktion ist (?:geschlossen|deaktiviert)"
+         r"|les commentaires sont fermés|(?:los )?comentarios (?:están )?cerrados|комментарии (?:закрыты|отключены)"
+         r"|(?:\d+ )?comments?(?: \(\d+\))?|leave a (?:comment|reply)|join the (?:discussion|conversation)"
          r"|add a comment|(?:be the first to|post a) comment|show comments|view comments|\d+ repl(?:y|ies)"
          r"|(?:\d+ )?kommentare?(?: \(\d+\))?|kommentieren|jetzt kommentieren|(?:\d+ )?commentaires?"
          r"|laisser un commentaire|réagir|(?:\d+ )?comentarios?|deja (?:un|tu) comentario"
