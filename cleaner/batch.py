@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cleaner.files import write_atomic
 from cleaner.pipeline import Cleaner
 
 TEXT_SUFFIXES = (".txt",)
@@ -37,19 +36,6 @@ def find_inputs(paths: Sequence[Path]) -> Iterator[tuple[Path, Path]]:
 def read_text(path: Path) -> str:
     """Read a UTF-8 text file (a byte-order mark is dropped)."""
     return path.read_bytes().decode("utf-8-sig")
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write to a temporary file beside ``path`` and rename it over; never a partial file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
 
 
 def clean_files(cleaner: Cleaner, paths: Sequence[Path], out_dir: Path) -> Summary:

@@ -13,10 +13,11 @@ import json
 import math
 import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from cleaner.files import write_atomic
 
 CORPORA = ("wcxb", "traf")
 _DIRS = {"wcxb": "wcxb-dev", "traf": "traf-dev"}
@@ -182,18 +183,6 @@ def _cache_key(raw: bytes) -> str:
     return h.hexdigest()
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".txt")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _extract_raw(raw: bytes) -> str:
     return extract_text(_decode(raw))
 
@@ -220,7 +209,7 @@ def extracted_texts(pages: list[Page], cache_dir: Path | None, jobs: int = 2) ->
         texts[i] = text
         path = paths[i]
         if path is not None:
-            _write_atomic(path, text)
+            write_atomic(path, text)
     return [t or "" for t in texts]
 
 

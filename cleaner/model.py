@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +18,7 @@ import numpy as np
 
 from cleaner.document import LABELS
 from cleaner.features import LineFeaturizer
+from cleaner.files import write_atomic
 from cleaner.rules import RuleHit
 
 FORMAT_VERSION = 1
@@ -62,6 +61,8 @@ class Model:
 
     def __post_init__(self) -> None:
         self.featurizer = LineFeaturizer(self.n_features)
+        # One contiguous row of label weights per feature: a line gathers only its own rows.
+        self._kind_rows = np.ascontiguousarray(self.kind_w.T, dtype=np.float32)
 
     def score_lines(
         self, texts: Sequence[str], hits: Sequence[RuleHit]
@@ -72,7 +73,7 @@ class Model:
         for i, (text, hit) in enumerate(zip(texts, hits)):
             idx, val = self.featurizer.line(text, hit)
             logits[i] = self.line_w[idx] @ val + self.line_b[0]
-            kinds[i] = self.kind_w[:, idx].astype(np.float32) @ val + self.kind_b
+            kinds[i] = val @ self._kind_rows[idx] + self.kind_b
         return logits, softmax(kinds)
 
     def context_probability(self, features: np.ndarray) -> np.ndarray:
@@ -84,7 +85,7 @@ class Model:
         """Write ``path`` (.npz) and its manifest ``path.with_suffix('.json')`` atomically."""
         path = Path(path)
         arrays = {name: getattr(self, name) for name in _ARRAYS}
-        _atomic_write(path, lambda f: np.savez_compressed(f, **arrays))
+        write_atomic(path, lambda f: np.savez_compressed(f, **arrays))
         manifest = {
             "format_version": FORMAT_VERSION,
             "file": path.name,
@@ -95,8 +96,7 @@ class Model:
             "word_cost": self.word_cost,
             "info": {**self.info, **(extra_info or {})},
         }
-        data = (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode()
-        _atomic_write(manifest_path(path), lambda f: f.write(data))
+        write_atomic(manifest_path(path), json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
         return manifest
 
     @classmethod
@@ -157,16 +157,3 @@ def sha256_of(path: Path) -> str:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
-
-
-def _atomic_write(path: Path, write) -> None:
-    """Write through a temporary file in the same folder, then rename over ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            write(f)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise

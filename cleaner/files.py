@@ -1,0 +1,29 @@
+"""Writing files so that a reader never sees half of one: temporary file, then rename."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import BinaryIO
+
+
+def write_atomic(path: Path, data: str | bytes | Callable[[BinaryIO], object]) -> None:
+    """Write ``data`` (text as UTF-8, bytes, or a function writing to a binary file) to ``path``.
+
+    The temporary file sits beside ``path`` so the final rename stays on one file system.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            if callable(data):
+                data(f)
+            else:
+                f.write(data.encode("utf-8") if isinstance(data, str) else data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
