@@ -50,7 +50,8 @@ def cmd_clean(args: argparse.Namespace) -> int:
         if len(paths) == 1 and Path(paths[0]).is_file():
             sys.stdout.write(cleaner.clean(read_text(Path(paths[0]))))
             return 0
-        print("cleaner: several inputs need an output folder (-o OUT_DIR)", file=sys.stderr)
+        print("cleaner: folders and several files need an output folder (-o OUT_DIR)",
+              file=sys.stderr)
         return 2
     summary = clean_files(cleaner, [Path(p) for p in paths], args.output)
     print(f"cleaner: {summary.cleaned} file(s) cleaned, {summary.lines_removed} line(s) removed"
