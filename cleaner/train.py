@@ -60,6 +60,7 @@ class Settings:
     line_c: float = 4.0
     kind_c: float = 4.0
     team_weight: float = 30.0
+    corpus_weight: float = 0.3
     composed_per_body: int = 1
     team_body_repeats: int = 12
     threshold: float = 0.5
@@ -259,7 +260,7 @@ class _Stack:
                 texts.append(line.text)
                 hits.append(hit)
                 y.append(-1 if b is None else int(b))
-                w.append(1.0)
+                w.append(settings.corpus_weight if d.source in ("wcxb", "traf") else 1.0)
                 folds.append(d.fold)
             self.doc_rows.append(np.arange(start, len(texts)))
         self.team_start = len(texts)
