@@ -12,7 +12,8 @@ from typing import BinaryIO
 def write_atomic(path: Path, data: str | bytes | Callable[[BinaryIO], object]) -> None:
     """Write ``data`` (text as UTF-8, bytes, or a function writing to a binary file) to ``path``.
 
-    The temporary file sits beside ``path`` so the final rename stays on one file system.
+    The temporary file sits beside ``path`` so the final rename stays on one file system; it
+    gets the permissions a plain ``open`` would give (mkstemp makes it owner-only).
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -23,7 +24,14 @@ def write_atomic(path: Path, data: str | bytes | Callable[[BinaryIO], object]) -
                 data(f)
             else:
                 f.write(data.encode("utf-8") if isinstance(data, str) else data)
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -74,3 +74,12 @@ def test_keep_option(tmp_path: Path):
     assert "Advertisement" in r.stdout and "Share" not in r.stdout
     r = run("clean", "--keep", "nonsense", stdin=ARTICLE)
     assert r.returncode == 2 and "unknown label" in r.stderr
+
+
+def test_outputs_get_ordinary_permissions(tmp_path: Path):
+    src = tmp_path / "a.txt"
+    src.write_text(ARTICLE, encoding="utf-8")
+    assert run("clean", str(src), "-o", str(tmp_path / "out")).returncode == 0
+    out = tmp_path / "out" / "a.txt"
+    assert out.stat().st_mode & 0o777 == src.stat().st_mode & 0o777
+    assert not list((tmp_path / "out").glob(".*.tmp"))
