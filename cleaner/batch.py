@@ -46,12 +46,17 @@ def clean_files(cleaner: Cleaner, paths: Sequence[Path], out_dir: Path) -> Summa
             result = cleaner.explain(read_text(src))
             write_atomic(out_dir / rel, result.text)
         except (OSError, UnicodeDecodeError) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            if isinstance(exc, UnicodeDecodeError):
-                reason = f"not UTF-8 text ({exc.reason} at byte {exc.start})"
+            reason = _reason(exc)
             summary.failed.append((src, reason))
             print(f"cleaner: {src}: {reason}", file=sys.stderr)
             continue
         summary.cleaned += 1
         summary.lines_removed += len(result.removed)
     return summary
+
+
+def _reason(exc: OSError | UnicodeDecodeError) -> str:
+    """What went wrong with a file, in words a user can act on."""
+    if isinstance(exc, UnicodeDecodeError):
+        return f"not UTF-8 text ({exc.reason} at byte {exc.start})"
+    return exc.strerror or str(exc)

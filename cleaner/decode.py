@@ -48,7 +48,7 @@ def context_features(
     ruled = np.array([h.rule is not None for h in hits], dtype=np.float64)
     rpad = np.concatenate([[0.0], ruled, [0.0]])
     idx = np.arange(n)
-    words = word_counts(lines)
+    words = line_lengths(lines)
     numbers = np.array([line.number for line in lines])
     blank_before = np.ones(n)
     blank_before[1:] = np.diff(numbers) > 1
@@ -96,7 +96,8 @@ class Verdict:
     reason: str = "model"
 
 
-def word_counts(lines: Sequence[Line]) -> np.ndarray:
+def line_lengths(lines: Sequence[Line]) -> np.ndarray:
+    """Words per line, the unit in which a wrongly dropped line costs."""
     return np.array([len(line.text.split()) for line in lines], dtype=np.float64)
 
 
@@ -220,7 +221,7 @@ def decode(
     keep: frozenset[str],
 ) -> list[Decision]:
     """Run the decoding steps in order and return one decision per non-blank line."""
-    words = word_counts(lines)
+    words = line_lengths(lines)
     revised_p = revised_probability(line_p, context_p, words)
     limits = drop_thresholds(words, threshold, word_cost)
     verdicts = revise_with_context(line_p, revised_p, limits)

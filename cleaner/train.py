@@ -31,6 +31,7 @@ from cleaner.decode import (
     CONTEXT_FEATURES,
     context_features,
     drop_thresholds,
+    line_lengths,
     revised_probability,
 )
 from cleaner.document import ARTICLE_LABELS, LABELS, Line
@@ -310,7 +311,7 @@ def fit(
     context_w = ctx.coef_[0] / scaler.scale_
     context_b = ctx.intercept_ - (scaler.mean_ * context_w).sum()
     # The word cost is chosen on real pages only, with decoding's own revised probability.
-    words = np.array([len(line.text.split()) for d in docs for line in d.lines], dtype=float)
+    words = np.concatenate([line_lengths(d.lines) for d in docs])
     revised = revised_probability(sigmoid(oof[: stack.team_start]),
                                   sigmoid(ctx_x @ context_w + context_b[0]), words)
     real = labelled & np.array([d.source != "composed" for d in docs for _ in d.lines])
