@@ -17,13 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from cleaner.extract import TEXT_MODE_SETTINGS, decode_bytes, extract_text
 from cleaner.files import write_atomic
 
 CORPORA = ("wcxb", "traf")
 _DIRS = {"wcxb": "wcxb-dev", "traf": "traf-dev"}
-
-# Every trafilatura setting behind the "text mode" input; part of the cache key.
-EXTRACT_SETTINGS: dict[str, object] = {"favor_recall": True}
 
 _WORD = re.compile(r"\w+")
 _CANONICAL = re.compile(
@@ -147,26 +145,9 @@ def is_heldout(site: str) -> bool:
     return int(digest, 16) % 5 == 0
 
 
-def _decode(data: bytes) -> str:
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        from charset_normalizer import from_bytes
-
-        best = from_bytes(data).best()
-        return str(best) if best is not None else data.decode("utf-8", errors="replace")
-
-
 def read_html(page: Page) -> str:
     """The page's HTML as text (UTF-8, else the detected charset)."""
-    return _decode(gzip.decompress(page.html_path.read_bytes()))
-
-
-def extract_text(html: str) -> str:
-    """The trafilatura text the cleaner works on ("" when trafilatura finds nothing)."""
-    import trafilatura
-
-    return trafilatura.extract(html, **EXTRACT_SETTINGS) or ""
+    return decode_bytes(gzip.decompress(page.html_path.read_bytes()))
 
 
 def default_cache_dir() -> Path:
@@ -179,12 +160,12 @@ def _cache_key(raw: bytes) -> str:
 
     h = hashlib.sha256(raw)
     h.update(b"\0" + trafilatura.__version__.encode())
-    h.update(b"\0" + json.dumps(EXTRACT_SETTINGS, sort_keys=True).encode())
+    h.update(b"\0" + json.dumps(TEXT_MODE_SETTINGS, sort_keys=True).encode())
     return h.hexdigest()
 
 
 def _extract_raw(raw: bytes) -> str:
-    return extract_text(_decode(raw))
+    return extract_text(decode_bytes(raw))
 
 
 def extracted_texts(pages: list[Page], cache_dir: Path | None, jobs: int = 2) -> list[str]:

@@ -1,0 +1,42 @@
+"""HTML to text: decode the bytes, then let trafilatura find the main text.
+
+The cleaner works on lines of text; for HTML input this module is the only place that knows how
+the text is obtained, so the corpora code (training, evaluation) and the command line agree.
+"""
+
+from __future__ import annotations
+
+import gzip
+
+# Every trafilatura setting behind the "text mode" input (trafilatura's favor_recall text, on
+# which the model is trained and evaluated); part of the extraction cache key.
+TEXT_MODE_SETTINGS: dict[str, object] = {"favor_recall": True}
+# The settings of HTML mode (`cleaner clean page.html`).
+HTML_MODE_SETTINGS: dict[str, object] = TEXT_MODE_SETTINGS
+
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+def decode_bytes(data: bytes) -> str:
+    """Bytes as text: UTF-8 (a byte-order mark is dropped), else the detected charset."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data).best()
+        return str(best) if best is not None else data.decode("utf-8", errors="replace")
+
+
+def extract_text(html: str, settings: dict[str, object] = TEXT_MODE_SETTINGS) -> str:
+    """The trafilatura text of a page ("" when trafilatura finds nothing)."""
+    import trafilatura
+
+    return trafilatura.extract(html, **settings) or ""
+
+
+def html_to_text(data: bytes) -> str:
+    """An HTML file's bytes (gzip-compressed or not) as the text HTML mode cleans."""
+    if data[:2] == _GZIP_MAGIC:
+        data = gzip.decompress(data)
+    return extract_text(decode_bytes(data), HTML_MODE_SETTINGS)
