@@ -55,15 +55,17 @@ def _methods(cleaner: Cleaner) -> dict[str, KeepLines]:
     return methods
 
 
-def corpus_scores(cleaner: Cleaner, shared: Path, cache_dir: Path | None) -> dict[str, dict]:
-    """Scores per corpus and method on the held-out pages."""
+def corpus_scores(
+    cleaner: Cleaner, shared: Path, cache_dir: Path | None, heldout: bool = True
+) -> dict[str, dict]:
+    """Scores per corpus and method on the held-out pages (or, for tuning, the train pages)."""
     from cleaner.corpora import CORPORA, align, extracted_texts, is_heldout, load_pages
     from cleaner.metrics import normalize, prf, snippets_present, word_prf
 
     results: dict[str, dict] = {}
     methods = _methods(cleaner)
     for corpus in CORPORA:
-        pages = [p for p in load_pages(shared, corpus) if is_heldout(p.site)]
+        pages = [p for p in load_pages(shared, corpus) if is_heldout(p.site) == heldout]
         texts = extracted_texts(pages, cache_dir)
         acc: dict[str, Counter] = {name: Counter() for name in methods}
         for page, text in zip(pages, texts):

@@ -78,7 +78,9 @@ RULES: tuple[Rule, ...] = (
          r"|(?:get|download|install) (?:the|our) (?:free )?(?:[\w]+ )?app|subscribe (?:via|to our) (?:rss|feed|podcast)|(?:newsletter|get our newsletter)"
          r"|(?:join|follow) (?:us|our channel) on (?:telegram|whatsapp|signal|viber)"
          r"|(?:enable|turn on|allow) (?:push )?(?:notifications|alerts)|get (?:breaking )?news alerts"
-         r"|join our (?:mailing list|newsletter|community)(?:[!.]? .{0,100})?"
+         r"|join our (?:mailing list|newsletter|community)(?:[!.]? .{0,100})?|join (?:our|the) [\w' ]{1,30} newsletter"
+         r"|(?:[\w,&' ]{1,40}, )?(?:sign up|subscribe) (?:for|to) (?:our|the|my) [\w&' ]{0,30}newsletter(?: to .{1,80}| (?:and|for) .{1,80})?"
+         r"|get (?:the best of )?[\w' ]{1,40} delivered (?:straight )?to your inbox[\w ]{0,20}"
          r"|newsletter abonnieren|zum newsletter anmelden|jetzt (?:zum newsletter )?anmelden"
          r"|inscrivez-vous(?: à (?:notre|la) newsletter)?|recevez notre newsletter"
          r"|suscríbete a (?:nuestro|nuestra|el|la) (?:newsletter|boletín)|recibe (?:nuestro|el) boletín"
@@ -92,6 +94,8 @@ RULES: tuple[Rule, ...] = (
          r"|(?:manage|customi[sz]e|cookie) (?:cookies|preferences|settings|options|choices)"
          r"|(?:cookie|privacy) (?:policy|notice|statement)|privacy|terms(?: of (?:use|service))?(?: (?:and|&) conditions)?"
          r"|do not sell(?: or share)? my personal information|your privacy choices"
+         r"|(?:by (?:signing up|subscribing|registering|clicking[\w ]{0,30}|continuing|submitting[\w ]{0,20}),? )?you (?:agree|consent) to (?:our|the) [\w &,]{0,60}(?:terms|privacy|policy|conditions)[\w &,.]{0,60}"
+         r"|(?:and )?agree to (?:our|the) (?:terms|privacy)[\w &,]{0,60}"
          r"|alle akzeptieren|akzeptieren|ablehnen|cookie-einstellungen|datenschutz(?:erklärung|hinweise)?"
          r"|impressum|agb|tout accepter|accepter|refuser|paramètres des cookies|politique de confidentialité"
          r"|mentions légales|aceptar(?: todo| todas)?(?: las cookies)?|rechazar(?: todo)?|configurar cookies"
@@ -130,7 +134,7 @@ RULES: tuple[Rule, ...] = (
          r"|(?:please )?(?:update|upgrade) your browser[\w ,.'!]{0,60}|checking (?:if the site connection is secure|your browser)[\w ,.]{0,60}"
          r"|verify(?:ing)? you are (?:a )?human[\w ,.]{0,40}|are you a robot\??|press (?:&|and) hold[\w ,.]{0,40}"
          r"|access denied|ihr browser wird nicht unterstützt|votre navigateur n'est pas à jour"),
-    Rule("loading", "ui_message", r"loading|wird geladen|lädt|chargement(?: en cours)?|cargando|загрузка"),
+    Rule("loading", "ui_message", r"(?:gefällt mir |like |j'aime )?(?:loading|wird geladen|lädt|chargement(?: en cours)?|cargando|загрузка)"),
     Rule("media_unavailable", "ui_message",
          r"(?:this|the) (?:video|content|media|audio|embed) (?:is|isn't|is not) (?:currently )?(?:unavailable|available|supported)[\w ,.]{0,60}"
          r"|video (?:unavailable|not available)|your (?:browser|device) does not support (?:the )?(?:video|audio)[\w ,.]{0,40}"
@@ -142,7 +146,8 @@ RULES: tuple[Rule, ...] = (
     Rule("share_bar", "navigation_share",
          r"(?:(?:share(?: on| via| this(?: article| story| post| page)?)?|pin(?: it| for later)?|tweet|email|e-mail|print|copy(?: link)?"
          r"|link copied|facebook|twitter|x|linkedin|whatsapp|telegram|pinterest|reddit|flipboard|messenger"
-         r"|threads|bluesky|mastodon|sms|vk|xing|teilen|drucken|partager|imprimer|compartir|imprimir"
+         r"|threads|bluesky|mastodon|sms|vk|xing|teilen(?: mit)?|drucken|partager|imprimer|compartir|imprimir"
+         r"|like this|like|gefällt mir|j'aime|me gusta|share this|compartir esto|partager cette page"
          r"|поделиться|вконтакте|одноклассники|копировать ссылку)[\s|,/·•:]*){1,12}"),
     Rule("skip_link", "navigation_share",
          r"(?:skip|jump) to (?:the )?(?:main )?[\w ]{1,20}|skip navigation|zum inhalt springen|direkt zum inhalt"
@@ -158,23 +163,39 @@ RULES: tuple[Rule, ...] = (
     Rule("pager", "navigation_share",
          r"(?:previous|next|older|newer)(?: (?:article|post|page|story|entries|posts))?|zurück|weiter|vorherige"
          r"|nächste|précédent|suivant|anterior|siguiente|назад|далее|вперёд|следующая|предыдущая"
+         r"|(?:vorschau auf den )?(?:nächsten?|vorherigen?) (?:artikel|beitrag)|(?:article|artículo) (?:suivant|précédent|siguiente|anterior)"
          r"|(?:page|seite|página|страница) \d+ (?:of|von|sur|de|из) \d+|\d+(?: \d+){1,9}(?: next| »)?"),
     Rule("follow_us", "navigation_share",
          r"follow (?:us|me)(?: on [\w ,&]{1,40})?|folgen sie uns(?: auf [\w ,&]{1,40})?"
          r"|suivez-nous(?: sur [\w ,&]{1,40})?|síguenos(?: en [\w ,&]{1,40})?|мы в соцсетях"),
+    Rule("shop_button", "navigation_share",
+         r"(?:[$€£]\s?[\d.,]+\s*)?(?:add to (?:cart|bag|basket|wishlist)|in den warenkorb|auf die merkliste|ajouter au panier"
+         r"|añadir al (?:carrito|cesta)|в корзину|buy (?:it )?now|shop now|jetzt kaufen|acheter maintenant|comprar ahora)"
+         r"|(?:regular|sale|unit) price(?:\s*[$€£]?\s?[\d.,]+)?|sold out|ausverkauft|épuisé|agotado"
+         r"|free shipping(?: (?:on|over) .{1,30})?|kostenloser versand(?: ab .{1,20})?|livraison (?:gratuite|offerte)(?: dès .{1,20})?"
+         r"|envío gratis(?: desde .{1,20})?|added to your (?:cart|bag)!?(?: .{0,40})?"),
+    Rule("forum_meta", "navigation_share",
+         r"(?:join(?:ed)? date|registriert seit|mitglied seit|inscrit le|fecha de ingreso)\s*:?\s*.{1,25}"
+         r"|(?:posts|beiträge|messages|mensajes|likes received|points)\s*:?\s*[\d.,]+|reaction score(?:\s*:?\s*[\d.,]+)?"
+         r"|registered user|senior member|junior member|new member|neues mitglied"),
     Rule("counter", "navigation_share",
-         r"[\d.,]+ ?[km]?\s*(?:shares?|likes?|views?|aufrufe|partages|vues|compartidos|просмотр\w*)"),
+         r"[\d.,]+ ?[km]?\s*(?:shares?|likes?|views?|aufrufe|partages|vues|compartidos|просмотр\w*)"
+         r"|(?:[\d.,]+ |ein(?:e[mn]?)? )?(?:bloggern?|blogger) gefällt das|(?:[\w .-]{1,40} )?likes this|one blogger likes this|\d+ bloggers like this"),
     # --- related_promo -----------------------------------------------------------------
     Rule("read_more", "related_promo",
          r"(?:read|see|watch|listen|related)(?: more| also| next)?\s*[:|»>].{0,160}|(?:read|see) (?:more|also)"
          r"|(?:lesen|sehen) sie (?:auch|mehr)(?:\s*[:|»>].{0,160})?|mehr zum thema(?:\s*[:|»>].{0,160})?"
          r"|(?:à )?lire aussi(?:\s*[:|»>].{0,160})?|(?:lea|vea) (?:también|más)(?:\s*[:|»>].{0,160})?"
-         r"|(?:читайте|смотрите) (?:также|еще|ещё)(?:\s*[:|»>].{0,160})?"),
+         r"|(?:читайте|смотрите) (?:также|еще|ещё)(?:\s*[:|»>].{0,160})?"
+         r"|(?:auch lesen|lesen sie hier|hier lesen|lies auch|mehr dazu|(?:le |te )?puede interesar|lea|lee|mira|vea|leia também|czytaj (?:też|także|więcej)|zobacz (?:też|także))\s*[:|»>].{0,160}"
+         r"|lesen sie auch die folgenden (?:beiträge|artikel)|weitere (?:beiträge|artikel) (?:aus|zu|zum|von) [\w .'-]{1,40}"
+         r"|czytaj (?:też|także|więcej)|zobacz (?:też|także)"),
     Rule("related_heading", "related_promo",
          r"related(?: articles| stories| posts| content| coverage| reading| news)?|recommended(?: for you| stories)?"
          r"|more (?:from|on|in) [\w .'&-]{1,40}|more stories|most (?:read|popular|viewed|shared)"
          r"|you (?:may|might) also (?:like|enjoy)|trending(?: now| stories)?|don't miss|top stories"
          r"|das könnte sie auch interessieren|meistgelesen|weitere artikel|mehr artikel|empfohlen"
+         r"|(?:browse )?related (?:articles|companies|searches|products|posts|topics)(?:\s*:.{0,160})?|people who viewed this item also viewed|customers (?:who bought this item )?also (?:bought|viewed)"
          r"|ähnliche (?:beiträge|artikel|themen)|verwandte (?:artikel|beiträge)|auch interessant(?: für sie)?|zum weiterlesen|(?:das (?:thema|könnte) )?könnte (?:dich|sie) auch interessieren"
          r"|mirá también|ver también|ver más|más noticias|notas relacionadas|articles similaires"
          r"|sur le même (?:sujet|thème)|les plus lus|à voir aussi|te puede interesar|lo más leído"
@@ -212,13 +233,14 @@ RULES: tuple[Rule, ...] = (
          r"(?:posted|written|published|reviewed|fact[- ]checked|edited) by [\w .'-]{1,40}(?:,? (?:on|in) .{1,40})?(?:\s*[|·•-]\s*.{0,40})?"
          r"|(?:geschrieben|veröffentlicht) von [\w .'-]{1,40}|publié par [\w .'-]{1,40}|publicado por [\w .'-]{1,40}"),
     Rule("dateline", "byline_meta",
-         r"(?:(?:published|updated|posted|last updated|modified|veröffentlicht|aktualisiert|erschienen"
+         r"(?:(?:published|updated|posted|last updated|last modified|modified|letzte änderung|zuletzt aktualisiert|veröffentlicht|aktualisiert|erschienen"
          r"|stand|publié|mis à jour|publicado|actualizado|опубликовано|обновлено)(?: on| am| le| el)?:?\s*)?"
          + _DATE + r"(?:\s*[|·•-]\s*.{0,40})?"),
     Rule("reading_time", "byline_meta",
          r"(?:\d+|one|two|three|five)[ -]min(?:ute)?s?(?: read| reading time)?|(?:reading|read) time:? \d+ min\w*"
          r"|(?:lesezeit|lesedauer):? (?:ca\. )?\d+ min\w*|\d+ min\.? lesezeit|(?:temps de )?lecture :? \d+ min\w*"
          r"|\d+ min(?:utos)? de lectura|(?:время чтения:? )?\d+ мин\w*(?: чтения)?"
+         r"|(?:ten tekst )?przeczytasz w (?:mniej niż )?(?:\d+ )?minut\w*|czas czytania:? \d+ min\w*"
          r"|listen to (?:this )?(?:article|story)(?:[\w ().:]{0,20})?|artikel (?:anhören|vorlesen)"
          r"|écouter (?:cet )?article|escuchar (?:este )?artículo|(?:слушать|прослушать) (?:статью|материал)"),
     # --- comments_prompt ---------------------------------------------------------------
@@ -228,6 +250,7 @@ RULES: tuple[Rule, ...] = (
          r"|les commentaires sont fermés|(?:los )?comentarios (?:están )?cerrados|комментарии (?:закрыты|отключены)"
          r"|(?:\d+ )?comments?(?: \(\d+\))?|leave a (?:comment|reply)|join the (?:discussion|conversation)"
          r"|add a comment|(?:be the first to|post a) comment|show comments|view comments|\d+ repl(?:y|ies)"
+         r"|reply|antworten|répondre|responder|ответить|(?:create an account or )?(?:sign|log) in to (?:comment|reply|post)"
          r"|(?:\d+ )?kommentare?(?: \(\d+\))?|kommentieren|jetzt kommentieren|(?:\d+ )?commentaires?"
          r"|laisser un commentaire|réagir|(?:\d+ )?comentarios?|deja (?:un|tu) comentario"
          r"|(?:\d+ )?комментари\w*|оставить комментарий|обсуждение"),
