@@ -32,7 +32,7 @@ def test_folder_is_mirrored(tmp_path: Path):
     assert r.returncode == 0, r.stderr
     out = tmp_path / "out"
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [
-        "a/b/one.txt", "two.txt"]
+        ".cleaner-state.sqlite", "a/b/one.txt", "two.txt"]
     cleaned = (out / "two.txt").read_text(encoding="utf-8")
     assert "Share" not in cleaned and "Advertisement" not in cleaned
     assert "expansion joints" in cleaned and cleaned.startswith("Harbour bridge")
