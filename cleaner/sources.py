@@ -208,8 +208,9 @@ def decode_text(data: bytes, kind: str) -> str:
             raise ReadError(f"cannot decompress ({exc})") from None
     from cleaner.extract import decode_bytes
 
-    text = decode_bytes(data)
-    if "\x00" in text:
+    utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    text = None if b"\x00" in data and not utf16 else decode_bytes(data)
+    if text is None or "\x00" in text:  # NUL bytes: not text in any charset we read
         raise ReadError("binary data, not text")
     return text
 
