@@ -254,27 +254,26 @@ def run(
     progress: Progress | None = None,
     errors: TextIO = sys.stderr,
     stdin: BinaryIO | None = None,
+    chunk_docs: int = CHUNK_DOCS,
 ) -> Summary:
     """Clean every document of ``sources`` into ``sink`` and return the run's counters.
 
-    ``stdin`` is read for a source without a path. Each failed document is named on
-    ``errors`` with its reason as soon as its turn comes; ``report`` gets one JSON line per
-    document, in input order.
+    ``jobs`` is joblib's ``n_jobs`` (-1: all cores); under another joblib backend (Dask) pass
+    its number of workers. ``stdin`` is read for a source without a path. Each failed document
+    is named on ``errors`` with its reason as soon as its turn comes; ``report`` gets one JSON
+    line per document, in input order. ``chunk_docs`` is the most documents a worker gets at
+    once.
     """
-    from joblib import Parallel, delayed, effective_n_jobs
-
     summary = Summary()
-    items = _items(sources, sink, options, state, stdin)
-    window = 2 * max(1, effective_n_jobs(jobs))
+    chunks_in = _chunks(_items(sources, sink, options, state, stdin), chunk_docs)
+    window = 2 * (jobs if jobs > 0 else max(1, (os.cpu_count() or 1) + 1 + jobs))
     current: Source | None = None
     current_ok = True
     try:
-        with Parallel(n_jobs=jobs) as parallel:
-            while chunks := list(islice(_chunks(items), window)):
-                todo = [[doc for doc, done in chunk if done is None] for chunk in chunks]
-                results = parallel(delayed(clean_chunk)(cleaner, docs, options)
-                                   for docs in todo if docs)
-                fresh = iter([outcome for outcomes in results for outcome in outcomes])
+        with _Workers(jobs) as workers:
+            while chunks := list(islice(chunks_in, window)):
+                todo = [docs for chunk in chunks if (docs := [d for d, done in chunk if not done])]
+                fresh = iter([out for outs in workers.map(cleaner, todo, options) for out in outs])
                 for doc, outcome in (pair for chunk in chunks for pair in chunk):
                     outcome = outcome or next(fresh)
                     if doc.source is not current:
@@ -293,6 +292,31 @@ def run(
         if state is not None:
             state.close()
     return summary
+
+
+class _Workers:
+    """joblib workers, started only when a window has more than one chunk to share out (one
+    small input is cleaned in this process, without the start-up cost of a pool)."""
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs, self.pool = jobs, None
+
+    def map(self, cleaner: Cleaner, chunks: list[list[Document]],
+            options: Options) -> list[list[Outcome]]:
+        from joblib import Parallel, delayed
+
+        if len(chunks) <= 1 or self.jobs == 1:
+            return [clean_chunk(cleaner, docs, options) for docs in chunks]
+        if self.pool is None:
+            self.pool = Parallel(n_jobs=self.jobs).__enter__()
+        return self.pool(delayed(clean_chunk)(cleaner, docs, options) for docs in chunks)
+
+    def __enter__(self) -> _Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.__exit__(*exc)
 
 
 def _items(sources: Iterable[Source], sink: Sink, options: Options, state: State | None,
@@ -319,14 +343,14 @@ def _items(sources: Iterable[Source], sink: Sink, options: Options, state: State
             yield doc, None
 
 
-def _chunks(items: Iterator[_Item]) -> Iterator[list[_Item]]:
-    """Consecutive items, at most CHUNK_DOCS documents or CHUNK_CHARS characters each."""
+def _chunks(items: Iterator[_Item], size: int) -> Iterator[list[_Item]]:
+    """Consecutive items, at most ``size`` documents or CHUNK_CHARS characters each."""
     chunk: list[_Item] = []
     chars = 0
     for item in items:
         chunk.append(item)
         chars += len(item[0].text or "")
-        if len(chunk) >= CHUNK_DOCS or chars >= CHUNK_CHARS:
+        if len(chunk) >= size or chars >= CHUNK_CHARS:
             yield chunk
             chunk, chars = [], 0
     if chunk:

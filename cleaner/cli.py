@@ -113,10 +113,11 @@ def cmd_clean(args: argparse.Namespace) -> int:
     if not args.quiet and sys.stderr.isatty() and not use_stdin:
         progress = Progress(sum(1 for _ in find_sources(paths, None if to_stdout else out)))
 
-    with _backend(args.dask), (atomic_file(args.report) if args.report
-                               else contextlib.nullcontext()) as report:
-        summary = run(cleaner, sources, sink, options, jobs=args.jobs, state=state,
-                      report=report, progress=progress, stdin=stdin)
+    with _backend(args.dask, cleaner) as jobs, (atomic_file(args.report) if args.report
+                                       else contextlib.nullcontext()) as report:
+        summary = run(cleaner, sources, sink, options, jobs=jobs or args.jobs, state=state,
+                      report=report, progress=progress, stdin=stdin,
+                      chunk_docs=max(1, args.chunk_size))
     if progress is not None:
         progress.close()
     handled = summary.documents + sum(summary.failed.values()) + sum(summary.skipped.values())
@@ -130,10 +131,15 @@ def cmd_clean(args: argparse.Namespace) -> int:
 
 
 @contextlib.contextmanager
-def _backend(address: str | None) -> Iterator[None]:
-    """joblib's Dask backend on the cluster at ``address``, or the local default."""
+def _backend(address: str | None, cleaner) -> Iterator[int | None]:
+    """joblib's Dask backend on the cluster at ``address`` (yields its number of worker
+    threads), or the local default (yields None).
+
+    The Cleaner is broadcast to every worker once, so each worker holds one copy of the model
+    for the whole run instead of receiving it with every chunk.
+    """
     if address is None:
-        yield
+        yield None
         return
     try:
         from distributed import Client
@@ -146,8 +152,8 @@ def _backend(address: str | None) -> Iterator[None]:
         client = Client(address, timeout=30)
     except OSError as exc:
         raise CommandError(f"cannot reach the Dask scheduler at {address} ({exc})") from None
-    with client, parallel_config(backend="dask"):
-        yield
+    with client, parallel_config(backend="dask", scatter=[cleaner]):
+        yield max(1, sum(client.nthreads().values()))
 
 
 class CommandError(Exception):
@@ -251,6 +257,7 @@ def _add_input_options(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from cleaner.batch import CHUNK_DOCS
     from cleaner.sinks import FORMATS
     from cleaner.train import DATA_DIR, Settings
 
@@ -270,6 +277,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--id-field", help="JSONL field naming a record in messages and reports")
     p.add_argument("-j", "--jobs", type=int, default=-1,
                    help="worker processes (default -1: all cores)")
+    p.add_argument("--chunk-size", type=int, default=CHUNK_DOCS, metavar="N",
+                   help=f"documents per task given to a worker (default {CHUNK_DOCS})")
     p.add_argument("--dask", metavar="ADDRESS",
                    help="run on the Dask cluster whose scheduler is at ADDRESS")
     p.add_argument("--force", action="store_true", help="redo outputs that are up to date")

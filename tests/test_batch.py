@@ -17,13 +17,14 @@ from cleaner.sources import find_sources
 
 
 def clean_folder(cleaner: Cleaner, inputs: list[Path], out: Path, options: Options | None = None,
-                 jobs: int = 1, force: bool = False):
+                 jobs: int = 1, force: bool = False, chunk_docs: int = 128):
     """One run as `cleaner clean INPUTS -o OUT` does it; returns (summary, report, errors)."""
     options = options or Options()
     report, errors = io.BytesIO(), io.StringIO()
     state = State(out, settings_key(cleaner, options), force=force)
     summary = run(cleaner, find_sources(inputs, exclude=out), FolderSink(out, options.format),
-                  options, jobs=jobs, state=state, report=report, errors=errors)
+                  options, jobs=jobs, state=state, report=report, errors=errors,
+                  chunk_docs=chunk_docs)
     return summary, report.getvalue(), errors.getvalue()
 
 
@@ -67,11 +68,10 @@ def test_html_and_jsonl_inputs_give_cleaned_outputs(cleaner: Cleaner, folder: Pa
     assert summary.removed_lines["ad_sponsored"] >= 10
 
 
-def test_jobs_one_and_two_write_the_same_bytes(cleaner: Cleaner, folder: Path, tmp_path: Path,
-                                               monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr("cleaner.batch.CHUNK_DOCS", 2)  # several chunks per window
-    one = clean_folder(cleaner, [folder], tmp_path / "one", jobs=1)
-    two = clean_folder(cleaner, [folder], tmp_path / "two", jobs=2)
+def test_jobs_one_and_two_write_the_same_bytes(cleaner: Cleaner, folder: Path, tmp_path: Path):
+    # Two documents a chunk: records of one JSONL file are spread over several workers.
+    one = clean_folder(cleaner, [folder], tmp_path / "one", jobs=1, chunk_docs=2)
+    two = clean_folder(cleaner, [folder], tmp_path / "two", jobs=2, chunk_docs=2)
     assert outputs(tmp_path / "one") == outputs(tmp_path / "two")
     assert one[1] == two[1] and one[1].count(b"\n") == 10
     assert one[0] == two[0]
