@@ -71,6 +71,13 @@ def _ratio(value: str) -> float:
     return ratio
 
 
+def _jobs(value: str) -> int:
+    jobs = int(value)
+    if jobs == 0:
+        raise argparse.ArgumentTypeError("0 jobs; use 1 or more, or -1 for all cores")
+    return jobs
+
+
 def cmd_clean(args: argparse.Namespace) -> int:
     from cleaner.batch import Options, State, run, settings_key
     from cleaner.files import atomic_file
@@ -275,7 +282,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_input_options(p)
     p.add_argument("--text-field", default="text", help="JSONL field holding the text")
     p.add_argument("--id-field", help="JSONL field naming a record in messages and reports")
-    p.add_argument("-j", "--jobs", type=int, default=-1,
+    p.add_argument("-j", "--jobs", type=_jobs, default=-1,
                    help="worker processes (default -1: all cores)")
     p.add_argument("--chunk-size", type=int, default=CHUNK_DOCS, metavar="N",
                    help=f"documents per task given to a worker (default {CHUNK_DOCS})")
@@ -333,6 +340,10 @@ def main(argv: list[str] | None = None) -> int:
     except (ModelError, PatternError, CommandError) as exc:
         print(f"cleaner: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("\ncleaner: interrupted; finished outputs are kept, a rerun does the rest",
+              file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":
