@@ -21,11 +21,14 @@ import dataclasses
 import hashlib
 import json
 import os
+import signal
 import sqlite3
 import sys
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -274,17 +277,19 @@ def run(
             while chunks := list(islice(chunks_in, window)):
                 todo = [docs for chunk in chunks if (docs := [d for d, done in chunk if not done])]
                 fresh = iter([out for outs in workers.map(cleaner, todo, options) for out in outs])
-                for doc, outcome in (pair for chunk in chunks for pair in chunk):
-                    outcome = outcome or next(fresh)
-                    if doc.source is not current:
-                        _finish(current, current_ok, sink, state, progress)
-                        current, current_ok = doc.source, True
-                    current_ok &= _deliver(doc, outcome, sink, summary, report, errors)
-                    if progress is not None:
-                        progress.update(lines=outcome.lines)
-                if state is not None:
-                    state.commit()
-        _finish(current, current_ok, sink, state, progress)
+                with _interrupts_held():
+                    for doc, outcome in (pair for chunk in chunks for pair in chunk):
+                        outcome = outcome or next(fresh)
+                        if doc.source is not current:
+                            _finish(current, current_ok, sink, state, progress)
+                            current, current_ok = doc.source, True
+                        current_ok &= _deliver(doc, outcome, sink, summary, report, errors)
+                        if progress is not None:
+                            progress.update(lines=outcome.lines)
+                    if state is not None:
+                        state.commit()
+        with _interrupts_held():
+            _finish(current, current_ok, sink, state, progress)
     except BaseException:
         sink.abort()
         raise
@@ -292,6 +297,28 @@ def run(
         if state is not None:
             state.close()
     return summary
+
+
+@contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """Hold Ctrl-C while a window's outputs are written and recorded, then raise it.
+
+    A KeyboardInterrupt can land anywhere, even inside tempfile.mkstemp before its name is
+    known, which would leave a temporary file behind; held, it waits for the writes (a fraction
+    of a second) and the run stops between windows with every output whole.
+    """
+    held: list[int] = []
+    if threading.current_thread() is not threading.main_thread() or \
+            signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        yield
+        return
+    signal.signal(signal.SIGINT, lambda signum, frame: held.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    if held:
+        raise KeyboardInterrupt
 
 
 class _Workers:
