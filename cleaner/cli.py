@@ -97,9 +97,10 @@ def cmd_clean(args: argparse.Namespace) -> int:
                           "or -o - with --format jsonl for one JSONL stream on stdout")
         out = "-"
     to_stdout = str(out) == "-"
+    out_dir = None if to_stdout else Path(out)
     if to_stdout and not single and args.format != "jsonl":
         return _usage("several documents go to stdout only as JSONL (--format jsonl)")
-    if not to_stdout and any(p.is_dir() and p.resolve() == Path(out).resolve() for p in paths):
+    if out_dir and any(p.is_dir() and p.resolve() == out_dir.resolve() for p in paths):
         return _usage(f"the output folder {out} is an input folder; choose another (-o)")
 
     cleaner = _cleaner(args)
@@ -110,15 +111,15 @@ def cmd_clean(args: argparse.Namespace) -> int:
         kind, stdin = sniff_stdin(sys.stdin.buffer, args.input_format)
         sources = [Source(None, Path("stdin"), kind)]
     else:
-        sources = find_sources(paths, exclude=None if to_stdout else Path(out))
-    if to_stdout:
+        sources = find_sources(paths, exclude=out_dir)
+    if out_dir is None:
         sink, state = StreamSink(sys.stdout.buffer, args.format, args.text_field), None
     else:
-        sink = FolderSink(Path(out), args.format, args.text_field)
-        state = State(Path(out), settings_key(cleaner, options), force=args.force)
+        sink = FolderSink(out_dir, args.format, args.text_field)
+        state = State(out_dir, settings_key(cleaner, options), force=args.force)
     progress = None
     if not args.quiet and sys.stderr.isatty() and not use_stdin:
-        progress = Progress(sum(1 for _ in find_sources(paths, None if to_stdout else out)))
+        progress = Progress(sum(1 for _ in find_sources(paths, exclude=out_dir)))
 
     with _backend(args.dask, cleaner) as jobs, (atomic_file(args.report) if args.report
                                        else contextlib.nullcontext()) as report:

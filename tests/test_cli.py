@@ -128,14 +128,14 @@ def test_summary_exit_codes_and_report_file(tmp_path: Path):
     assert r.returncode == 1 and "no inputs found" in r.stderr
 
 
-def _explain_on_terminal(path: Path, **env: str) -> str:
-    """``cleaner explain`` with its stdout on a pseudo-terminal, as a user sees it."""
+def _on_terminal(*args: str, **env: str) -> str:
+    """What ``cleaner ARGS`` shows with stdout and stderr on a pseudo-terminal."""
     import os
     import pty
 
     master, slave = pty.openpty()
-    proc = subprocess.Popen([sys.executable, "-m", "cleaner.cli", "explain", str(path)],
-                            stdout=slave, stderr=subprocess.PIPE,
+    proc = subprocess.Popen([sys.executable, "-m", "cleaner.cli", *args],
+                            stdout=slave, stderr=slave,
                             env={**os.environ, "TERM": "xterm", **env})
     os.close(slave)
     chunks = []
@@ -155,9 +155,9 @@ def _explain_on_terminal(path: Path, **env: str) -> str:
 def test_explain_colour_on_a_terminal_plain_when_piped_or_no_color(tmp_path: Path):
     f = tmp_path / "a.txt"
     f.write_text(ARTICLE, encoding="utf-8")
-    coloured = _explain_on_terminal(f, NO_COLOR="")
+    coloured = _on_terminal("explain", str(f), NO_COLOR="")
     assert "\x1b[31m" in coloured and "\x1b[32m" in coloured and "DROP" in coloured
-    assert "\x1b[" not in _explain_on_terminal(f, NO_COLOR="1")
+    assert "\x1b[" not in _on_terminal("explain", str(f), NO_COLOR="1")
     piped = run("explain", str(f))
     assert piped.returncode == 0 and "\x1b[" not in piped.stdout
     assert any(line.split()[1:3] == ["DROP", "ad_sponsored"] for line in piped.stdout.splitlines())
@@ -220,3 +220,17 @@ def test_precision_and_recall_presets_order_what_is_removed(tmp_path: Path):
                               for line in report.read_text(encoding="utf-8").splitlines())
     assert removed["--precision"] < removed[None] < removed["--recall"]
     assert run("clean", "--precision", "--recall", stdin=ARTICLE).returncode == 2
+
+
+def test_progress_on_a_terminal_only(tmp_path: Path):
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(3):
+        (src / f"{i}.txt").write_text(ARTICLE, encoding="utf-8")
+    shown = _on_terminal("clean", str(src), "-o", str(tmp_path / "out"), "-j", "1")
+    assert "\r\x1b[Kcleaner: 3/3 files, 15 lines" in shown and "files/s" in shown
+    assert "3 document(s) cleaned" in shown
+    quiet = _on_terminal("clean", str(src), "-o", str(tmp_path / "out2"), "-q")
+    assert quiet == ""
+    piped = run("clean", str(src), "-o", str(tmp_path / "out3"))
+    assert "\r" not in piped.stderr and "3 document(s) cleaned" in piped.stderr
