@@ -284,6 +284,9 @@ def run(
                             _finish(current, current_ok, sink, state, progress)
                             current, current_ok = doc.source, True
                         current_ok &= _deliver(doc, outcome, sink, summary, report, errors)
+                        if current.kind != "jsonl":  # its only document: done now
+                            _finish(current, current_ok, sink, state, progress)
+                            current = None
                         if progress is not None:
                             progress.update(lines=outcome.lines)
                     if state is not None:

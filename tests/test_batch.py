@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+from itertools import islice
 from pathlib import Path
 
 import pytest
@@ -167,3 +168,21 @@ def test_inputs_are_never_modified(cleaner: Cleaner, folder: Path, tmp_path: Pat
     assert before == {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in folder.rglob("*")
                       if p.is_file()}
     assert not [p for p in (tmp_path / "out").rglob("*") if p.name.endswith(".tmp")]
+
+
+def test_an_interrupted_run_resumes_without_redoing_finished_files(cleaner: Cleaner,
+                                                                   folder: Path, tmp_path: Path):
+    out = tmp_path / "out"
+
+    def interrupted_after_four():  # Ctrl-C while the third window is being read
+        sources = find_sources([folder], exclude=out)
+        yield from islice(sources, 4)
+        raise KeyboardInterrupt
+
+    state = State(out, settings_key(cleaner, Options()))
+    with pytest.raises(KeyboardInterrupt):
+        run(cleaner, interrupted_after_four(), FolderSink(out), jobs=1, state=state,
+            chunk_docs=1)
+    assert sorted(outputs(out)) == ["00.txt", "01.txt", "02.txt", "03.txt"]
+    summary, _, _ = clean_folder(cleaner, [folder], out)
+    assert summary.skipped == {"output up to date": 4} and summary.documents == 6
