@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from cleaner.document import LABELS
-from cleaner.features import LineFeaturizer
+from cleaner.features import CachedFeaturizer
 from cleaner.files import write_atomic
 from cleaner.rules import RuleHit
 
@@ -60,21 +60,23 @@ class Model:
     info: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.featurizer = LineFeaturizer(self.n_features)
+        self.featurizer = CachedFeaturizer(self.n_features)
         # One contiguous row of label weights per feature: a line gathers only its own rows.
         self._kind_rows = np.ascontiguousarray(self.kind_w.T, dtype=np.float32)
 
     def score_lines(
         self, texts: Sequence[str], hits: Sequence[RuleHit]
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Line logits (boilerplate vs article) and label probabilities for each line."""
-        logits = np.empty(len(texts))
-        kinds = np.empty((len(texts), len(LABELS)))
-        for i, (text, hit) in enumerate(zip(texts, hits)):
-            idx, val = self.featurizer.line(text, hit)
-            logits[i] = self.line_w[idx] @ val + self.line_b[0]
-            kinds[i] = val @ self._kind_rows[idx] + self.kind_b
-        return logits, softmax(kinds)
+        """Line logits (boilerplate vs article) and label probabilities for each line.
+
+        All lines are scored at once: one gather of weights per feature, summed per line.
+        """
+        idx, val, starts = self.featurizer.lines(texts, hits)
+        if not len(starts):
+            return np.empty(0), np.empty((0, len(LABELS)))
+        logits = np.add.reduceat(self.line_w[idx] * val, starts, dtype=np.float64)
+        kinds = np.add.reduceat(self._kind_rows[idx] * val[:, None], starts, dtype=np.float64)
+        return logits + self.line_b[0], softmax(kinds + self.kind_b)
 
     def context_probability(self, features: np.ndarray) -> np.ndarray:
         return sigmoid(features @ self.context_w + self.context_b[0])
