@@ -8,9 +8,10 @@ imports scikit-learn.
 from __future__ import annotations
 
 import re
+import string
 import zlib
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -24,6 +25,9 @@ _URL = re.compile(r"https?://|www\.|\.(?:com|org|net|de|fr|es|ru)\b")
 _MAX_WORDS = 60  # longer lines are plainly prose: their first words say enough
 _WORD_BUCKETS = (0, 1, 2, 3, 4, 5, 7, 10, 15, 25, 50)
 _RATIO_BUCKETS = (0.0, 0.05, 0.2, 0.5, 0.8)
+_ASCII_UPPER = string.ascii_uppercase.encode()
+_ASCII_LETTERS = string.ascii_letters.encode()
+_ASCII_DIGITS = string.digits.encode()
 
 
 def _bucket(value: float, edges: Sequence[float]) -> int:
@@ -39,13 +43,29 @@ def _char_class(ch: str) -> str:
     return ch if ch in ".!?:,;)\"'”»“«…•|-" else "*"
 
 
+def char_counts(text: str) -> tuple[int, int, int]:
+    """Letters, upper-case letters and digits in ``text`` (as str.isalpha, isupper, isdigit).
+
+    Most lines are ASCII, where bytes.translate counts in C what the str methods count
+    one character at a time.
+    """
+    if text.isascii():
+        raw = text.encode("ascii")
+        n = len(raw)
+        return (n - len(raw.translate(None, _ASCII_LETTERS)),
+                n - len(raw.translate(None, _ASCII_UPPER)),
+                n - len(raw.translate(None, _ASCII_DIGITS)))
+    letters = "".join(filter(str.isalpha, text))
+    return len(letters), sum(map(str.isupper, letters)), sum(map(str.isdigit, text))
+
+
 def shape_tokens(text: str) -> list[str]:
     """Tokens describing how the line looks rather than what it says."""
     stripped = text.strip()
     words = stripped.split()
-    letters = "".join(filter(str.isalpha, stripped))
-    upper = sum(map(str.isupper, letters)) / len(letters) if letters else 0.0
-    digits = sum(map(str.isdigit, stripped)) / len(stripped) if stripped else 0.0
+    n_letters, n_upper, n_digits = char_counts(stripped)
+    upper = n_upper / n_letters if n_letters else 0.0
+    digits = n_digits / len(stripped) if stripped else 0.0
     titled = sum([w[:1].isupper() for w in words]) / len(words) if words else 0.0
     tokens = [
         f"nw:{_bucket(len(words), _WORD_BUCKETS)}",
@@ -66,15 +86,20 @@ def shape_tokens(text: str) -> list[str]:
 
 def line_words(text: str) -> list[str]:
     """The words text tokens are made of: lower-cased, digits folded to 0, the first few."""
-    return [_DIGIT.sub("0", w) for w in _WORD.findall(text.lower())[:_MAX_WORDS]]
+    # Folding the whole line is folding each word: every digit is a word character, and so is 0.
+    return _WORD.findall(_DIGIT.sub("0", text.lower()))[:_MAX_WORDS]
 
 
 def word_token(word: str) -> str:
     return "w:" + word
 
 
+def pair_token(first: str, second: str) -> str:
+    return "b:" + first + " " + second
+
+
 def pair_tokens(words: Sequence[str]) -> list[str]:
-    return ["b:" + a + " " + b for a, b in zip(words, words[1:])]
+    return [pair_token(a, b) for a, b in zip(words, words[1:])]
 
 
 def edge_tokens(words: Sequence[str]) -> list[str]:
@@ -186,16 +211,17 @@ class CachedFeaturizer(LineFeaturizer):
     def __init__(self, n_features: int = N_FEATURES, limit: int = 100_000) -> None:
         super().__init__(n_features)
         self._words: Memo = Memo(limit)  # word -> (index of its token, indices of trigrams)
-        self._tokens: Memo = Memo(2 * limit)  # any other token -> index
+        self._pairs: Memo = Memo(2 * limit)  # (word, next word) -> index of their pair token
+        self._tokens: Memo = Memo(limit)  # any other token -> index
 
-    def _indices(self, tokens: list[str]) -> list[int]:
-        memo = self._tokens
-        out = [memo.get(t, -1) for t in tokens]
+    def _lookup(self, memo: Memo, keys: list, token_of: Callable[..., str]) -> list[int]:
+        """The index of each key's token, hashing only the keys not met before."""
+        out = [memo.get(k, -1) for k in keys]
         if -1 in out:
-            memo.make_room(len(tokens))
-            for k, t in enumerate(tokens):
-                if out[k] < 0:
-                    out[k] = memo[t] = hashed(t, self.n_features)
+            memo.make_room(len(keys))
+            for i, k in enumerate(keys):
+                if out[i] < 0:
+                    out[i] = memo[k] = hashed(token_of(k), self.n_features)
         return out
 
     def _word(self, word: str) -> tuple[int, tuple[int, ...]]:
@@ -211,11 +237,13 @@ class CachedFeaturizer(LineFeaturizer):
         memo = self._words
         entries = [memo.get(w) or self._word(w) for w in words]
         idx = [e[0] for e in entries]
-        idx += self._indices(pair_tokens(words) + edge_tokens(words))
+        # Pairs are keyed by their two words: no token string to build for a known pair.
+        idx += self._lookup(self._pairs, list(zip(words, words[1:])), lambda p: pair_token(*p))
+        idx += self._lookup(self._tokens, edge_tokens(words), str)
         for e in entries:
             idx += e[1]
         n_text = len(idx)
-        idx += self._indices(shape_tokens(text) + rule_tokens(hit))
+        idx += self._lookup(self._tokens, shape_tokens(text) + rule_tokens(hit), str)
         return idx, n_text
 
     def line(self, text: str, hit: RuleHit) -> tuple[np.ndarray, np.ndarray]:

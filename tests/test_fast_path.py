@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from cleaner import Cleaner
 from cleaner.document import LABELS
-from cleaner.features import CachedFeaturizer, LineFeaturizer
+from cleaner.features import CachedFeaturizer, LineFeaturizer, char_counts
 from cleaner.model import softmax
 from cleaner.rules import _STRIP, RULES, RuleHit, RuleSet
 
@@ -128,3 +128,11 @@ def test_any_hint_prefilter_finds_every_hint():
         norm = text.strip(_STRIP)
         expected = tuple(r for r in hint_rules if re.search(r.pattern, norm))
         assert rules.match(text).hints == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(), st.text(alphabet=st.characters(max_codepoint=127))))
+def test_char_counts_are_the_str_methods(text):
+    letters = [c for c in text if c.isalpha()]
+    expected = (len(letters), sum(c.isupper() for c in letters), sum(c.isdigit() for c in text))
+    assert char_counts(text) == expected
