@@ -8,7 +8,6 @@ imports scikit-learn.
 from __future__ import annotations
 
 import re
-import string
 import zlib
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
@@ -25,9 +24,10 @@ _URL = re.compile(r"https?://|www\.|\.(?:com|org|net|de|fr|es|ru)\b")
 _MAX_WORDS = 60  # longer lines are plainly prose: their first words say enough
 _WORD_BUCKETS = (0, 1, 2, 3, 4, 5, 7, 10, 15, 25, 50)
 _RATIO_BUCKETS = (0.0, 0.05, 0.2, 0.5, 0.8)
-_ASCII_UPPER = string.ascii_uppercase.encode()
-_ASCII_LETTERS = string.ascii_letters.encode()
-_ASCII_DIGITS = string.digits.encode()
+_LATIN1 = [chr(c) for c in range(256)]
+_LATIN1_LETTERS = bytes(c for c, ch in enumerate(_LATIN1) if ch.isalpha())
+_LATIN1_UPPER = bytes(c for c, ch in enumerate(_LATIN1) if ch.isalpha() and ch.isupper())
+_LATIN1_DIGITS = bytes(c for c, ch in enumerate(_LATIN1) if ch.isdigit())
 
 
 def _bucket(value: float, edges: Sequence[float]) -> int:
@@ -46,17 +46,18 @@ def _char_class(ch: str) -> str:
 def char_counts(text: str) -> tuple[int, int, int]:
     """Letters, upper-case letters and digits in ``text`` (as str.isalpha, isupper, isdigit).
 
-    Most lines are ASCII, where bytes.translate counts in C what the str methods count
-    one character at a time.
+    Most lines are Latin-1 (English, German, French, Spanish), where bytes.translate counts in C
+    with tables made from those same str methods; other text is counted one character at a time.
     """
-    if text.isascii():
-        raw = text.encode("ascii")
-        n = len(raw)
-        return (n - len(raw.translate(None, _ASCII_LETTERS)),
-                n - len(raw.translate(None, _ASCII_UPPER)),
-                n - len(raw.translate(None, _ASCII_DIGITS)))
-    letters = "".join(filter(str.isalpha, text))
-    return len(letters), sum(map(str.isupper, letters)), sum(map(str.isdigit, text))
+    try:
+        raw = text.encode("latin-1")
+    except UnicodeEncodeError:
+        letters = "".join(filter(str.isalpha, text))
+        return len(letters), sum(map(str.isupper, letters)), sum(map(str.isdigit, text))
+    n = len(raw)
+    return (n - len(raw.translate(None, _LATIN1_LETTERS)),
+            n - len(raw.translate(None, _LATIN1_UPPER)),
+            n - len(raw.translate(None, _LATIN1_DIGITS)))
 
 
 def shape_tokens(text: str) -> list[str]:

@@ -131,8 +131,13 @@ def test_any_hint_prefilter_finds_every_hint():
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.one_of(st.text(), st.text(alphabet=st.characters(max_codepoint=127))))
+@given(st.one_of(st.text(), st.text(alphabet=st.characters(max_codepoint=255))))
 def test_char_counts_are_the_str_methods(text):
     letters = [c for c in text if c.isalpha()]
     expected = (len(letters), sum(c.isupper() for c in letters), sum(c.isdigit() for c in text))
     assert char_counts(text) == expected
+
+
+def test_char_counts_every_latin1_character():
+    for ch in map(chr, range(256)):
+        assert char_counts(ch) == (ch.isalpha(), ch.isalpha() and ch.isupper(), ch.isdigit())
