@@ -1,15 +1,29 @@
-"""Text-mode speed and memory of the `cleaner clean` command, as a Markdown table.
+"""Speed and memory of the `cleaner clean` command, as a Markdown table for the README.
 
-Builds a folder of news-length files (about 4 KB) from the team's article bodies and samples
-(each file a different mix), then times the CLI on it: throughput (MB/s and lines/s, one
-process), cold start on one file, and peak RSS. Every figure is the median of --runs runs.
+Everything runs through the CLI in child processes; every figure is the median of --runs runs,
+and every comparison is a ratio of runs made in this same invocation (interleaved), because the
+machine may be shared.
 
-    python benchmarks/speed.py [--files 400] [--runs 3]
+- text mode: MB/s and lines/s of one process on a folder of news-length files (about 4 KB:
+  article paragraphs recombined from the team's article sentences, so nearly every article line
+  is distinct as on real pages, plus boilerplate blocks from data/lines that recur across
+  files as a site's chrome does). "per core" divides by the process's CPU time, which other
+  work on the machine does not inflate; "wall" divides by elapsed time.
+- HTML mode: pages/s of `cleaner clean` on .html files against trafilatura's extraction alone
+  on the same pages (real pages from ../shared/corpora when present, else generated ones).
+- cold start: `cleaner clean one.txt`.
+- peak RSS (summed over the process tree) on a generated folder of --rss-files small files.
+- `--jobs 2` against `--jobs 1` on the text folder.
+
+Rows whose CLI option does not exist yet say so instead of failing.
+
+    python benchmarks/speed.py [--files 1000] [--runs 3] [--rss-files 100000] [--html-pages 100]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import random
 import resource
@@ -22,57 +36,214 @@ from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+CLI = [sys.executable, "-m", "cleaner.cli", "clean"]
+# trafilatura alone, with the settings and decoding HTML mode uses, on every page of a folder.
+TRAFILATURA_ALONE = (
+    "import sys, pathlib\n"
+    "from cleaner.extract import html_to_text\n"
+    "for p in sorted(pathlib.Path(sys.argv[1]).rglob('*.html')):\n"
+    "    html_to_text(p.read_bytes())\n"
+)
 
 
-def make_folder(folder: Path, n_files: int, seed: int = 7) -> tuple[int, int]:
-    """Write ``n_files`` texts of 20–40 shuffled paragraphs; return (bytes, lines)."""
+def _sentences(text: str) -> list[str]:
+    return [s.strip() for s in text.replace("! ", "!\n").replace("? ", "?\n")
+            .replace(". ", ".\n").split("\n") if len(s.split()) >= 3]
+
+
+def _pools() -> tuple[dict[str, list[str]], dict[str, list[str]], list[list[str]]]:
+    """Article sentences and headlines by language, and boilerplate blocks from data/lines."""
+    sentences: dict[str, list[str]] = {}
+    headlines: dict[str, list[str]] = {}
+    for path in sorted((ROOT / "data" / "articles").glob("*/*.txt")):
+        lang = path.parent.name
+        head, *paragraphs = path.read_text(encoding="utf-8").split("\n\n")
+        headlines.setdefault(lang, []).append(head.strip())
+        sentences.setdefault(lang, []).extend(s for p in paragraphs for s in _sentences(p))
+    blocks: list[list[str]] = []
+    for path in sorted((ROOT / "data" / "lines").glob("*.tsv")):
+        block: list[str] = []
+        for row in path.read_text(encoding="utf-8").splitlines() + [""]:
+            label, _, text = row.partition("\t")
+            if text and label not in ("content", "title"):
+                block.append(text)
+            elif block:
+                blocks.append(block[:6])
+                block = []
+    return sentences, headlines, blocks
+
+
+def make_folder(folder: Path, n_files: int, seed: int = 7, paragraphs: tuple[int, int] = (12, 24),
+                suffix: str = ".txt") -> tuple[int, int, float]:
+    """Write ``n_files`` news-like texts; return (bytes, lines, share of distinct lines)."""
     rng = random.Random(seed)
-    sources = sorted((ROOT / "data" / "articles").glob("*/*.txt"))
-    sources += sorted((ROOT / "data" / "samples").glob("*.txt"))
-    paragraphs = [p for s in sources for p in s.read_text(encoding="utf-8").split("\n\n") if p]
+    sentences, headlines, blocks = _pools()
+    langs = sorted(sentences)
     size = lines = 0
+    distinct: set[str] = set()
     for i in range(n_files):
-        text = "\n\n".join(rng.sample(paragraphs, rng.randint(20, 40))) + "\n"
-        (folder / f"{i:05d}.txt").write_text(text, encoding="utf-8")
+        lang = rng.choice(langs)
+        body = [rng.choice(headlines[lang])]
+        for _ in range(rng.randint(*paragraphs)):
+            body.append(" ".join(rng.sample(sentences[lang], rng.randint(1, 4))))
+        for _ in range(rng.randint(1, 3)):
+            at = rng.choice([1, len(body) // 2, len(body)])
+            body[at:at] = ["\n".join(rng.choice(blocks))]
+        text = "\n\n".join(body) + "\n"
+        (folder / f"{i:06d}{suffix}").write_text(text, encoding="utf-8")
         size += len(text.encode("utf-8"))
-        lines += text.count("\n")
-    return size, lines
+        body_lines = [line for line in text.splitlines() if line.strip()]
+        lines += len(body_lines)
+        distinct.update(body_lines)
+    return size, lines, len(distinct) / max(lines, 1)
 
 
-def timed(cmd: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of one child process."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    start = time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return seconds, max(peak, before) / 1024
+def html_pages(folder: Path, n_pages: int) -> int:
+    """Copy real pages from ../shared/corpora if present, else write generated ones."""
+    from cleaner.corpora import find_shared
+
+    shared = find_shared()
+    real = sorted((shared / "corpora").rglob("*.html"))[:n_pages] if shared else []
+    for i, page in enumerate(real):
+        (folder / f"{i:06d}.html").write_bytes(page.read_bytes())
+    if real:
+        return len(real)
+    tmp = folder / "txt"
+    tmp.mkdir()
+    make_folder(tmp, n_pages, seed=11)
+    for i, page in enumerate(sorted(tmp.iterdir())):
+        paras = "".join(f"<p>{p}</p>\n" for p in page.read_text(encoding="utf-8").split("\n\n"))
+        nav = "".join(f'<li><a href="/s{k}">Section {k}</a></li>' for k in range(12))
+        (folder / f"{i:06d}.html").write_text(
+            f"<html><head><title>Page {i}</title></head><body><nav><ul>{nav}</ul></nav>"
+            f"<article><h1>Page {i}</h1>\n{paras}</article><footer>© Example</footer>"
+            "</body></html>", encoding="utf-8")
+        page.unlink()
+    tmp.rmdir()
+    return n_pages
+
+
+def _tree_rss_kb(pid: int) -> int:
+    """Resident memory of a process and its descendants (Linux /proc), in KB."""
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            status = Path(f"/proc/{p}/status").read_text()
+            total += int(status.split("VmRSS:")[1].split()[0]) if "VmRSS:" in status else 0
+            for task in Path(f"/proc/{p}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, ValueError, IndexError):
+            continue
+    return total
+
+
+def timed(cmd: list[str]) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds (user + system, its children included) and peak RSS (MB)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err)
+        peak = 0
+        while proc.poll() is None:
+            peak = max(peak, _tree_rss_kb(proc.pid))
+            time.sleep(0.02)
+        seconds = time.perf_counter() - start
+        if proc.returncode:
+            err.seek(0)
+            raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}): "
+                               f"{err.read().decode(errors='replace').strip()[-2000:]}")
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return seconds, cpu, peak / 1024
+
+
+def _help() -> str:
+    return subprocess.run(CLI + ["--help"], capture_output=True, text=True).stdout
+
+
+def _reads_html(tmp: Path) -> bool:
+    """Whether `cleaner clean` turns a folder holding an .html page into output."""
+    src, out = tmp / "probe_in", tmp / "probe_out"
+    src.mkdir()
+    (src / "p.html").write_text("<html><body><article><p>" + "A plain sentence here. " * 20
+                                + "</p></article></body></html>", encoding="utf-8")
+    r = subprocess.run(CLI + [str(src), "-o", str(out)], capture_output=True)
+    return r.returncode == 0 and out.is_dir() and any(out.iterdir())
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--files", type=int, default=400)
+    parser.add_argument("--files", type=int, default=1000, help="text files for throughput")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--rss-files", type=int, default=100_000)
+    parser.add_argument("--html-pages", type=int, default=100)
     args = parser.parse_args()
-    cli = [sys.executable, "-m", "cleaner.cli", "clean"]
-    with tempfile.TemporaryDirectory() as tmp:
-        src = Path(tmp) / "in"
+    med = statistics.median
+    rows: list[tuple[str, str]] = []
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        src = tmp / "text"
         src.mkdir()
-        size, lines = make_folder(src, args.files)
-        batch = [timed(cli + [str(src), "-o", str(Path(tmp) / f"out{i}")])
-                 for i in range(args.runs)]
-        one = next(src.iterdir())
-        cold = [timed(cli + [str(one)])[0] for _ in range(args.runs)]
-    seconds = statistics.median(s for s, _ in batch)
-    print(f"Speed, {date.today()}, {platform.machine()}, Python {platform.python_version()}, "
-          f"{args.files} files ({size / 1e6:.1f} MB, {lines} lines), median of {args.runs} runs")
+        size, lines, distinct = make_folder(src, args.files)
+        has_jobs = "--jobs" in _help()
+        text = [timed(CLI + [str(src), "-o", str(tmp / f"out{i}")]) for i in range(args.runs)]
+        wall, cpu = med(t[0] for t in text), med(t[1] for t in text)
+        rows += [
+            ("text mode, one process: MB/s per core (CPU time)", f"{size / 1e6 / cpu:.2f}"),
+            ("text mode, one process: MB/s (wall)", f"{size / 1e6 / wall:.2f}"),
+            ("text mode, one process: lines/s per core (CPU time)", f"{lines / cpu:,.0f}"),
+            ("text mode, one process: lines/s (wall)", f"{lines / wall:,.0f}"),
+        ]
+        one = next(iter(sorted(src.iterdir())))
+        cold = [timed(CLI + [str(one)])[0] for _ in range(args.runs)]
+        rows.append(("cold start, `cleaner clean one.txt`: s", f"{med(cold):.2f}"))
+
+        pages = tmp / "html"
+        pages.mkdir()
+        n_pages = html_pages(pages, args.html_pages)
+        if _reads_html(tmp):
+            alone, html = [], []
+            for i in range(args.runs):  # interleaved, so both see the same machine load
+                alone.append(timed([sys.executable, "-c", TRAFILATURA_ALONE, str(pages)])[0])
+                html.append(timed(CLI + [str(pages), "-o", str(tmp / f"html{i}")])[0])
+            rows += [
+                ("HTML mode: pages/s", f"{n_pages / med(html):.1f}"),
+                ("trafilatura extraction alone: pages/s", f"{n_pages / med(alone):.1f}"),
+                ("HTML mode time / trafilatura alone",
+                 f"{med(h / a for h, a in zip(html, alone)):.2f}"),
+            ]
+        else:
+            rows.append(("HTML mode time / trafilatura alone", "n/a (needs .html input)"))
+
+        many = tmp / "many"
+        many.mkdir()
+        make_folder(many, args.rss_files, seed=13, paragraphs=(1, 3))
+        rss = [timed(CLI + [str(many), "-o", str(tmp / f"many{i}")])[2] for i in range(args.runs)]
+        rows.append((f"peak RSS, {args.rss_files:,} files, one process: MB", f"{max(rss):.0f}"))
+        if has_jobs:
+            j1, j2, rss2 = [], [], []
+            for i in range(args.runs):
+                j1.append(timed(CLI + [str(src), "-o", str(tmp / f"j1_{i}"), "--jobs", "1"])[0])
+                w, _, r = timed(CLI + [str(src), "-o", str(tmp / f"j2_{i}"), "--jobs", "2"])
+                j2.append(w)
+                rss2.append(r)
+            rows += [
+                ("`--jobs 2` speed-up over `--jobs 1` (wall)",
+                 f"{med(a / b for a, b in zip(j1, j2)):.2f}×"),
+                ("peak RSS, `--jobs 2` on the text folder (all processes): MB", f"{max(rss2):.0f}"),
+            ]
+        else:
+            rows.append(("`--jobs 2` speed-up over `--jobs 1` (wall)", "n/a (needs --jobs)"))
+    print(f"Speed, {date.today()}, {platform.machine()}, {os.cpu_count()} cores, Python "
+          f"{platform.python_version()}; text folder: {args.files} files ({size / 1e6:.1f} MB, "
+          f"{lines:,} non-blank lines, {distinct:.0%} distinct); {n_pages} HTML pages; "
+          f"median of {args.runs} runs")
     print()
     print("| measure | value |")
     print("|---|---:|")
-    print(f"| text mode, one process: MB/s | {size / 1e6 / seconds:.2f} |")
-    print(f"| text mode, one process: lines/s | {lines / seconds:,.0f} |")
-    print(f"| cold start, `cleaner clean one.txt`: s | {statistics.median(cold):.2f} |")
-    print(f"| peak RSS of the batch run: MB | {max(r for _, r in batch):.0f} |")
+    for name, value in rows:
+        print(f"| {name} | {value} |")
 
 
 if __name__ == "__main__":

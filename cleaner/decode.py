@@ -204,10 +204,11 @@ def expand_blocks(verdicts: list[Verdict], hits: Sequence[RuleHit]) -> None:
 def assign_labels(verdicts: list[Verdict], kind_p: np.ndarray) -> None:
     """Name each line: the best boilerplate label if dropped, content or title if kept."""
     article = np.array([lb in ARTICLE_LABELS for lb in LABELS])
-    for v, probs in zip(verdicts, kind_p):
+    boiler = np.array([v.boilerplate for v in verdicts], dtype=bool)
+    best = np.argmax(np.where(article != boiler[:, None], kind_p, -np.inf), axis=1)
+    for v, b in zip(verdicts, best.tolist()):
         if v.label is None:
-            mask = ~article if v.boilerplate else article
-            v.label = LABELS[int(np.argmax(np.where(mask, probs, -np.inf)))]
+            v.label = LABELS[b]
 
 
 def decode(

@@ -17,12 +17,13 @@ from pathlib import Path
 import numpy as np
 
 from cleaner.document import LABELS
-from cleaner.features import LineFeaturizer
+from cleaner.features import CachedFeaturizer
 from cleaner.files import write_atomic
 from cleaner.rules import RuleHit
 
 FORMAT_VERSION = 1
 MODEL_NAME = "cleaner.npz"
+_BATCH_LINES = 2048  # lines scored at once: their gathered weight rows take a few MB
 _ARRAYS = ("line_w", "line_b", "kind_w", "kind_b", "context_w", "context_b")
 
 
@@ -60,21 +61,30 @@ class Model:
     info: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.featurizer = LineFeaturizer(self.n_features)
-        # One contiguous row of label weights per feature: a line gathers only its own rows.
-        self._kind_rows = np.ascontiguousarray(self.kind_w.T, dtype=np.float32)
+        self.featurizer = CachedFeaturizer(self.n_features)
+        # One contiguous row per feature (its line weight, then its label weights): a batch of
+        # lines gathers its own rows once.
+        self._rows = np.ascontiguousarray(
+            np.column_stack([self.line_w, self.kind_w.T]), dtype=np.float32)
 
     def score_lines(
         self, texts: Sequence[str], hits: Sequence[RuleHit]
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Line logits (boilerplate vs article) and label probabilities for each line."""
-        logits = np.empty(len(texts))
-        kinds = np.empty((len(texts), len(LABELS)))
-        for i, (text, hit) in enumerate(zip(texts, hits)):
-            idx, val = self.featurizer.line(text, hit)
-            logits[i] = self.line_w[idx] @ val + self.line_b[0]
-            kinds[i] = val @ self._kind_rows[idx] + self.kind_b
-        return logits, softmax(kinds)
+        """Line logits (boilerplate vs article) and label probabilities for each line.
+
+        All lines are scored at once: one gather of weights per feature, summed per line.
+        """
+        if len(texts) > _BATCH_LINES:  # bounded memory for any document
+            parts = [self.score_lines(texts[i : i + _BATCH_LINES], hits[i : i + _BATCH_LINES])
+                     for i in range(0, len(texts), _BATCH_LINES)]
+            return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+        idx, val, starts = self.featurizer.lines(texts, hits)
+        if not len(starts):
+            return np.empty(0), np.empty((0, len(LABELS)))
+        rows = self._rows.take(idx, axis=0)
+        rows *= val[:, None]
+        sums = np.add.reduceat(rows, starts).astype(np.float64)
+        return sums[:, 0] + self.line_b[0], softmax(sums[:, 1:] + self.kind_b)
 
     def context_probability(self, features: np.ndarray) -> np.ndarray:
         return sigmoid(features @ self.context_w + self.context_b[0])

@@ -7,12 +7,18 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
+
 from cleaner.decode import context_features, decode
 from cleaner.document import ARTICLE_LABELS, LABELS, Decision, Result
+from cleaner.features import Memo
 from cleaner.model import Model, sigmoid
 from cleaner.patterns import UserRule, first_match
-from cleaner.rules import RuleSet
+from cleaner.rules import RuleHit, RuleSet
 from cleaner.segment import render, segment
+
+#: Distinct lines whose rule hits and scores a Cleaner remembers (tens of MB at most).
+LINE_MEMO_SIZE = 50_000
 
 
 class Cleaner:
@@ -45,13 +51,33 @@ class Cleaner:
         self.word_cost = model.word_cost if word_cost is None else float(word_cost)
         self.patterns = tuple(patterns)
         self.rules = RuleSet()
+        self._scored: Memo = Memo(LINE_MEMO_SIZE)  # line text -> (rule hit, logit, label probs)
+
+    def score(self, texts: list[str]) -> tuple[list[RuleHit], np.ndarray, np.ndarray]:
+        """Rule hits, line logits and label probabilities; a line seen before is looked up.
+
+        Pages of one site repeat their menus, banners and appeals, so a batch meets the same
+        lines again and again; each distinct line is matched and scored once.
+        """
+        memo = self._scored
+        memo.make_room(len(texts))
+        new = [t for t in dict.fromkeys(texts) if t not in memo]
+        if new:
+            hits = [self.rules.match(t) for t in new]
+            logits, kind_p = self.model.score_lines(new, hits)
+            memo.update(zip(new, zip(hits, logits.tolist(), kind_p)))
+        scored = [memo[t] for t in texts]
+        return (
+            [s[0] for s in scored],
+            np.array([s[1] for s in scored], dtype=np.float64),
+            np.array([s[2] for s in scored]).reshape(len(texts), len(LABELS)),
+        )
 
     def explain(self, text: str) -> Result:
         """Clean ``text`` and return the output with one decision per non-blank line."""
         lines = segment(text)
         body = [line for line in lines if not line.blank]
-        hits = [self.rules.match(line.text) for line in body]
-        logits, kind_p = self.model.score_lines([line.text for line in body], hits)
+        hits, logits, kind_p = self.score([line.text for line in body])
         context_p = self.model.context_probability(context_features(body, hits, logits))
         decisions = decode(
             body, hits, sigmoid(logits), context_p, kind_p, self.threshold, self.word_cost,

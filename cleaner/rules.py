@@ -282,6 +282,8 @@ class RuleSet:
             {f"r{i}": r for i, r in enumerate(line_rules) if r.cased == cased}
         ) for cased in (False, True)]
         self._hints = [(r, re.compile(r.pattern)) for r in self.rules if r.role == "hint"]
+        # Few lines hold any hint: one search for all of them first, then each only if it found one.
+        self._any_hint = re.compile("|".join(f"(?:{rx.pattern})" for _, rx in self._hints) or "(?!)")
 
     def __getstate__(self) -> dict[str, object]:
         return {"rules": self.rules}
@@ -305,7 +307,9 @@ class RuleSet:
                 if m is not None:
                     rule = self._by_group[m.lastgroup]  # type: ignore[index]
                     break
-        hints = tuple(r for r, rx in self._hints if rx.search(norm))
+        hints = ()
+        if self._any_hint.search(norm):
+            hints = tuple(r for r, rx in self._hints if rx.search(norm))
         return RuleHit(rule, hints)
 
 
