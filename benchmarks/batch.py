@@ -70,7 +70,7 @@ def main() -> None:
         print("| files | wall s | files/s | peak RSS MB |\n|---:|---:|---:|---:|")
         for n in args.files:
             make_small_files(work / f"in{n}", n)
-            seconds, rss = timed([*cli, str(work / f"in{n}"), "-o", str(work / f"out{n}"), "-q"])
+            seconds, _, rss = timed([*cli, str(work / f"in{n}"), "-o", str(work / f"out{n}"), "-q"])
             print(f"| {n:,} | {seconds:.1f} | {n / seconds:,.0f} | {rss:.0f} |", flush=True)
         n = min(args.files)
         print("\n" + interrupted_then_resumed(cli, work / f"in{n}", work / "resume" / "out",
