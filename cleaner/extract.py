@@ -7,12 +7,19 @@ the text is obtained, so the corpora code (training, evaluation) and the command
 from __future__ import annotations
 
 import gzip
+from collections.abc import Callable
+
+Settings = dict[str, object]
+# An extraction: (HTML text, settings) -> the page's text.
+Extractor = Callable[[str, Settings], str]
 
 # Every trafilatura setting behind the "text mode" input (trafilatura's favor_recall text, on
 # which the model is trained and evaluated); part of the extraction cache key.
-TEXT_MODE_SETTINGS: dict[str, object] = {"favor_recall": True}
+TEXT_MODE_SETTINGS: Settings = {"favor_recall": True}
+# trafilatura's own default extraction, the reference HTML mode must beat.
+DEFAULT_SETTINGS: Settings = {"include_comments": False, "include_tables": True}
 # The settings of HTML mode (`cleaner clean page.html`).
-HTML_MODE_SETTINGS: dict[str, object] = TEXT_MODE_SETTINGS
+HTML_MODE_SETTINGS: Settings = TEXT_MODE_SETTINGS
 
 _GZIP_MAGIC = b"\x1f\x8b"
 
@@ -28,7 +35,7 @@ def decode_bytes(data: bytes) -> str:
         return str(best) if best is not None else data.decode("utf-8", errors="replace")
 
 
-def extract_text(html: str, settings: dict[str, object] = TEXT_MODE_SETTINGS) -> str:
+def extract_text(html: str, settings: Settings = TEXT_MODE_SETTINGS) -> str:
     """The trafilatura text of a page ("" when trafilatura finds nothing)."""
     import trafilatura
 
