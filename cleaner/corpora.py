@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from cleaner.extract import TEXT_MODE_SETTINGS, decode_bytes, extract_text
+from cleaner.extract import TEXT_MODE_SETTINGS, Extractor, Settings, decode_bytes, extract_text
 from cleaner.files import write_atomic
 
 CORPORA = ("wcxb", "traf")
@@ -155,27 +155,35 @@ def default_cache_dir() -> Path:
     return Path.home() / ".cache" / "cleaner" / "extract"
 
 
-def _cache_key(raw: bytes) -> str:
+def _cache_key(raw: bytes, settings: Settings) -> str:
     import trafilatura
 
     h = hashlib.sha256(raw)
     h.update(b"\0" + trafilatura.__version__.encode())
-    h.update(b"\0" + json.dumps(TEXT_MODE_SETTINGS, sort_keys=True).encode())
+    h.update(b"\0" + json.dumps(settings, sort_keys=True).encode())
     return h.hexdigest()
 
 
-def _extract_raw(raw: bytes) -> str:
-    return extract_text(decode_bytes(raw))
+def _extract_raw(raw: bytes, settings: Settings, extractor: Extractor | None) -> str:
+    return (extractor or extract_text)(decode_bytes(raw), settings)
 
 
-def extracted_texts(pages: list[Page], cache_dir: Path | None, jobs: int = 2) -> list[str]:
-    """The trafilatura text of each page, in order; cached on disk when cache_dir is given."""
+def extracted_texts(
+    pages: list[Page], cache_dir: Path | None, jobs: int = 2,
+    settings: Settings = TEXT_MODE_SETTINGS, extractor: Extractor | None = None,
+) -> list[str]:
+    """The extracted text of each page, in order; cached on disk when cache_dir is given.
+
+    ``extractor(html, settings)`` is trafilatura's ``extract_text`` unless given; the cache key
+    is the page's bytes, trafilatura's version and ``settings``, so another extractor must name
+    itself (and its version) in its settings.
+    """
     raws = [gzip.decompress(p.html_path.read_bytes()) for p in pages]
     paths: list[Path | None] = [None] * len(pages)
     texts: list[str | None] = [None] * len(pages)
     if cache_dir is not None:
         for i, raw in enumerate(raws):
-            key = _cache_key(raw)
+            key = _cache_key(raw, settings)
             path = paths[i] = cache_dir / key[:2] / f"{key}.txt"
             if path.is_file():
                 texts[i] = path.read_text(encoding="utf-8")
@@ -183,9 +191,11 @@ def extracted_texts(pages: list[Page], cache_dir: Path | None, jobs: int = 2) ->
     if len(todo) > 1 and jobs > 1:
         from joblib import Parallel, delayed
 
-        done = Parallel(n_jobs=jobs, backend="loky")(delayed(_extract_raw)(raws[i]) for i in todo)
+        done = Parallel(n_jobs=jobs, backend="loky")(
+            delayed(_extract_raw)(raws[i], settings, extractor) for i in todo
+        )
     else:
-        done = [_extract_raw(raws[i]) for i in todo]
+        done = [_extract_raw(raws[i], settings, extractor) for i in todo]
     for i, text in zip(todo, done, strict=True):
         texts[i] = text
         path = paths[i]

@@ -60,7 +60,7 @@ def corpus_scores(
 ) -> dict[str, dict]:
     """Scores per corpus and method on the held-out pages (or, for tuning, the train pages)."""
     from cleaner.corpora import CORPORA, align, extracted_texts, is_heldout, load_pages
-    from cleaner.metrics import normalize, prf, snippets_present, word_prf
+    from cleaner.metrics import page_counts
 
     results: dict[str, dict] = {}
     methods = _methods(cleaner)
@@ -72,8 +72,6 @@ def corpus_scores(
             lines = segment(text)
             raw = [line.text for line in lines]
             gold = align(raw, page)
-            present_drop = [s for s in page.must_drop if normalize(s) in normalize(text)]
-            present_keep = [s for s in page.must_keep if normalize(s) in normalize(text)]
             for name, method in methods.items():
                 keep = method(raw)
                 out = render(lines, keep)
@@ -84,40 +82,19 @@ def corpus_scores(
                     a["tp"] += k and g
                     a["fp"] += k and not g
                     a["fn"] += (not k) and g
-                if page.main_content and page.main_content.strip():
-                    p, r, f = word_prf(out, page.main_content)
-                    a["pages"] += 1
-                    a["wp"] += p
-                    a["wr"] += r
-                    a["wf"] += f
-                a["drop_total"] += len(page.must_drop)
-                a["drop_left"] += snippets_present(out, page.must_drop)
-                a["drop_present"] += len(present_drop)
-                a["drop_present_left"] += snippets_present(out, present_drop)
-                a["keep_total"] += len(page.must_keep)
-                a["keep_kept"] += snippets_present(out, page.must_keep)
-                a["keep_present"] += len(present_keep)
-                a["keep_present_kept"] += snippets_present(out, present_keep)
+                a.update(page_counts(out, text, page.main_content, page.must_keep,
+                                     page.must_drop))
         results[corpus] = {"pages": len(pages), "methods": {
-            name: _summarise(a, prf) for name, a in acc.items()
+            name: _summarise(a) for name, a in acc.items()
         }}
     return results
 
 
-def _summarise(a: Counter, prf) -> dict[str, float]:
+def _summarise(a: Counter) -> dict[str, float]:
+    from cleaner.metrics import page_figures, prf
+
     lp, lr, lf = prf(a["tp"], a["fp"], a["fn"])
-    n = max(1, a["pages"])
-    snip_tp = a["keep_kept"]
-    sp, sr, sf = prf(snip_tp, a["drop_left"], a["keep_total"] - snip_tp)
-    return {
-        "line_p": lp, "line_r": lr, "line_f1": lf,
-        "word_p": a["wp"] / n, "word_r": a["wr"] / n, "word_f1": a["wf"] / n,
-        "word_pages": a["pages"],
-        "drop_absent": 1 - a["drop_left"] / max(1, a["drop_total"]),
-        "drop_removed": 1 - a["drop_present_left"] / max(1, a["drop_present"]),
-        "keep_kept": a["keep_present_kept"] / max(1, a["keep_present"]),
-        "snippet_p": sp, "snippet_r": sr, "snippet_f1": sf,
-    }
+    return {"line_p": lp, "line_r": lr, "line_f1": lf, **page_figures(a)}
 
 
 def evaluate(

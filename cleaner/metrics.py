@@ -54,3 +54,47 @@ def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     r = tp / (tp + fn) if tp + fn else 0.0
     f = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
     return p, r, f
+
+
+def page_counts(
+    out: str, uncleaned: str, main_content: str | None,
+    must_keep: Sequence[str], must_drop: Sequence[str],
+) -> Counter[str]:
+    """One page's sums behind the page-level figures (``page_figures``), to add up over pages.
+
+    ``uncleaned`` is the text before cleaning: "removed" and "kept" count only the snippets it
+    holds, so that the cleaning is not charged with what the extraction lost.
+    """
+    c: Counter[str] = Counter()
+    if main_content and main_content.strip():
+        p, r, f = word_prf(out, main_content)
+        c.update(pages=1, wp=p, wr=r, wf=f)
+    before = normalize(uncleaned)
+    present_drop = [s for s in must_drop if normalize(s) in before]
+    present_keep = [s for s in must_keep if normalize(s) in before]
+    c.update(
+        drop_total=len(must_drop), drop_left=snippets_present(out, must_drop),
+        drop_present=len(present_drop), drop_present_left=snippets_present(out, present_drop),
+        keep_total=len(must_keep), keep_kept=snippets_present(out, must_keep),
+        keep_present=len(present_keep), keep_present_kept=snippets_present(out, present_keep),
+    )
+    return c
+
+
+def page_figures(c: Counter[str]) -> dict[str, float]:
+    """Mean word P/R/F1 over pages with a main text, and the snippet figures, from summed counts.
+
+    Snippet P/R/F1 as trafilatura's evaluation: a must-keep snippet found is a true positive, a
+    must-drop snippet found a false positive, a must-keep snippet missing a false negative.
+    """
+    n = max(1, c["pages"])
+    sp, sr, sf = prf(c["keep_kept"], c["drop_left"], c["keep_total"] - c["keep_kept"])
+    return {
+        "word_p": c["wp"] / n, "word_r": c["wr"] / n, "word_f1": c["wf"] / n,
+        "word_pages": c["pages"],
+        "drop_absent": 1 - c["drop_left"] / max(1, c["drop_total"]),
+        "drop_removed": 1 - c["drop_present_left"] / max(1, c["drop_present"]),
+        "keep_all": c["keep_kept"] / max(1, c["keep_total"]),
+        "keep_kept": c["keep_present_kept"] / max(1, c["keep_present"]),
+        "snippet_p": sp, "snippet_r": sr, "snippet_f1": sf,
+    }

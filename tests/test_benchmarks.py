@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from conftest import needs_shared
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -27,3 +29,34 @@ def test_batch_benchmark_runs(tmp_path: Path):
                         "--tmp", str(tmp_path), "--interrupt-after", "0.5"],
                        capture_output=True, text=True, check=True)
     assert "| 20 |" in r.stdout and "rerun:" in r.stdout
+
+
+@needs_shared
+def test_quality_benchmark_short_run_prints_its_tables(tmp_path):
+    r = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "quality.py"), "--limit", "3",
+                        "--jobs", "1", "--cache", str(tmp_path)],
+                       capture_output=True, text=True, check=True)
+    blocks = r.stdout.split("\n#### ")
+    assert blocks[0].startswith("Quality, ")
+    titles = [b.splitlines()[0] for b in blocks[1:]]
+    assert titles == [
+        "wcxb, HTML mode: 3 heldout pages",
+        "wcxb, text mode (trafilatura favor_recall text): 3 heldout pages",
+        "traf, HTML mode: 3 heldout pages",
+        "traf, text mode (trafilatura favor_recall text): 3 heldout pages",
+    ]
+    html_methods = ["cleaner, HTML mode", "trafilatura default", "trafilatura favor_precision",
+                    "trafilatura favor_recall", "jusText", "readability-lxml", "resiliparse"]
+    text_methods = ["no cleaning", "C4 line rules", "FineWeb line rules", "cleaner", "oracle"]
+    for block, methods, columns in zip(blocks[1:], [html_methods, text_methods] * 2,
+                                       [7, 9, 7, 9]):
+        rows = [line for line in block.splitlines() if line.startswith("|")]
+        cells = [row.strip("|").split(" | ") for row in rows]
+        assert len(cells[0]) == columns and all(len(c) == columns for c in cells[2:]), block
+        assert [c[0].strip() for c in cells[2:]] == methods
+        for c in cells[2:]:
+            shares = [x.strip() for x in c[1:8]]  # P/R/F1 and snippet shares; not oracle gain
+            assert all(x == "–" or 0 <= float(x) <= 1 for x in shares), c
+        word_f1 = [c[3].strip() for c in cells[2:]]
+        assert all(x != "–" for x in word_f1) == block.startswith("wcxb")
+    assert len(list(tmp_path.rglob("*.txt"))) > 0

@@ -15,6 +15,7 @@ from cleaner.corpora import (
     is_heldout,
     load_pages,
 )
+from cleaner.extract import DEFAULT_SETTINGS
 
 SHARED = find_shared()
 if SHARED is None or not (SHARED / "corpora").is_dir():
@@ -105,3 +106,24 @@ def test_extracted_texts_reads_the_cache_second_time(
 
     monkeypatch.setattr(corpora, "extract_text", boom)
     assert extracted_texts(some, tmp_path, jobs=2) == first
+
+
+def test_extracted_texts_cache_keeps_settings_and_extractors_apart(
+    pages: dict[str, list[corpora.Page]], tmp_path: Path,
+) -> None:
+    some = pages["traf"][:2]
+    calls: list[dict] = []
+
+    def tagged(html: str, settings: dict) -> str:
+        calls.append(settings)
+        return f"{settings['extractor']}:{len(html)}"
+
+    mine = extracted_texts(some, tmp_path, jobs=1, settings={"extractor": "mine"},
+                           extractor=tagged)
+    assert [t.split(":")[0] for t in mine] == ["mine", "mine"]
+    default = extracted_texts(some, tmp_path, jobs=1, settings=DEFAULT_SETTINGS)
+    assert default != mine and all(default)
+    assert len(list(tmp_path.rglob("*.txt"))) == 4
+    assert extracted_texts(some, tmp_path, jobs=1, settings={"extractor": "mine"},
+                           extractor=tagged) == mine
+    assert len(calls) == 2  # the second run read the cache
