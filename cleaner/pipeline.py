@@ -9,6 +9,7 @@ from pathlib import Path
 from cleaner.decode import context_features, decode
 from cleaner.document import ARTICLE_LABELS, LABELS, Result
 from cleaner.model import Model, sigmoid
+from cleaner.repetition import SiteRepeats
 from cleaner.rules import RuleSet
 from cleaner.segment import render, segment
 
@@ -38,8 +39,12 @@ class Cleaner:
         self.threshold = model.threshold if threshold is None else float(threshold)
         self.rules = RuleSet()
 
-    def explain(self, text: str) -> Result:
-        """Clean ``text`` and return the output with one decision per non-blank line."""
+    def explain(self, text: str, repeated: SiteRepeats | None = None) -> Result:
+        """Clean ``text`` and return the output with one decision per non-blank line.
+
+        ``repeated`` is the evidence of the document's site from a first pass over many
+        documents (cleaner.repetition); without it the document is cleaned on its own.
+        """
         lines = segment(text)
         body = [line for line in lines if not line.blank]
         hits = [self.rules.match(line.text) for line in body]
@@ -48,13 +53,14 @@ class Cleaner:
         decisions = decode(
             body, hits, sigmoid(logits), context_p, kind_p, self.threshold,
             self.model.word_cost, self.keep,
+            None if repeated is None else repeated.of([line.text for line in body]),
         )
         kept = {d.number for d in decisions if d.keep}
         return Result(render(lines, [line.number in kept for line in lines]), tuple(decisions))
 
-    def clean(self, text: str) -> str:
+    def clean(self, text: str, repeated: SiteRepeats | None = None) -> str:
         """The cleaned text only."""
-        return self.explain(text).text
+        return self.explain(text, repeated).text
 
     __call__ = clean
 

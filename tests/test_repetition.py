@@ -1,0 +1,113 @@
+"""Repetition across documents: counting per site, and the gain on a generated site folder."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from pathlib import Path
+
+from cleaner.batch import read_text
+from cleaner.repetition import RepeatIndex, count_repeats, site_of_path, site_of_url
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+# A site's own footer, in plain prose: the shipped model keeps most of it on its own.
+SITE_BLOCK = [
+    "The Holm Gazette is owned by the Holm Island Trust and printed in Greymouth.",
+    "Our reporters have covered the islands and the harbour towns since 1887.",
+    "The Gazette is published every Thursday and delivered by boat to the outer islands.",
+    "Letters for the editor can be left at the shop on the pier.",
+]
+# An article sentence that many of the site's reports carry.
+QUOTE = ('"We will not sign any agreement that leaves the islanders without a reliable crossing," '
+         "the regional transport minister told reporters on Tuesday.")
+
+
+def test_index_counts_each_document_once_per_line_and_per_site():
+    docs = [("a.org", f"Story {i}\n\nShare this\nShare this\n") for i in range(12)]
+    docs += [docs[0]]  # the same page again: counted once
+    docs += [("b.org", f"Other {i}\nShare this\n") for i in range(2)]
+    index = count_repeats(docs)
+    assert index.repeated("a.org", ["share  THIS", "Story 3", ""]) == [12, 0, 0]
+    # b.org has too few documents to give evidence; an unknown site gives none either.
+    assert index.repeated("b.org", ["Share this"]) == [0]
+    assert index.repeated("c.org", ["Share this"]) == [0]
+
+
+def test_threshold_is_a_share_of_the_site_and_order_does_not_matter():
+    docs = [("s", f"Story {i}\nCommon line\n" + ("Rare line\n" if i < 4 else ""))
+            for i in range(100)]
+    index = count_repeats(docs)
+    assert index.least_docs("s") == 5  # max(3, 5% of 100)
+    assert index.repeated("s", ["Common line", "Rare line"]) == [100, 0]
+    shuffled = docs[:]
+    random.Random(1).shuffle(shuffled)
+    halves = count_repeats(shuffled[:50])
+    halves.update(count_repeats(shuffled[50:]))
+    assert halves.site("s") == index.site("s")
+    assert RepeatIndex(min_site_docs=200).add("s", "x") is None
+    assert count_repeats(docs, min_site_docs=200).repeated("s", ["Common line"]) == [0]
+
+
+def test_sites_from_urls_and_folders():
+    assert site_of_url("https://www.example.org/news/1?x=2") == "example.org"
+    assert site_of_url("news.example.org/a") == "news.example.org"
+    assert site_of_url("") == ""
+    assert site_of_path(Path("in/site-a/2024/a.txt")) == str(Path("in/site-a/2024"))
+
+
+def _site_folder(root: Path) -> list[Path]:
+    """One site: every team article (five languages) with the site's footer, a third of them
+    also carrying the same quote."""
+    folder = root / "holm-gazette"
+    folder.mkdir(parents=True)
+    for i, article in enumerate(sorted((DATA / "articles").glob("*/*.txt"))):
+        paragraphs = article.read_text(encoding="utf-8").strip().split("\n\n")
+        if i % 3 == 0:
+            paragraphs.insert(2, QUOTE)
+        paragraphs.append("\n".join(SITE_BLOCK))
+        (folder / f"{i:02d}.txt").write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
+    return sorted(folder.glob("*.txt"))
+
+
+def _kind(text: str) -> str:
+    return "block" if text in SITE_BLOCK else "quote" if text == QUOTE else "article"
+
+
+def test_repetition_removes_a_site_footer_the_model_misses_and_keeps_a_shared_quote(
+    cleaner, tmp_path: Path
+):
+    files = _site_folder(tmp_path)
+    index = count_repeats((site_of_path(f), read_text(f)) for f in files)
+    alone, repeated = Counter(), Counter()
+    for f in files:
+        text = read_text(f)
+        pairs = zip(cleaner.explain(text).decisions,
+                    cleaner.explain(text, index.site(site_of_path(f))).decisions)
+        for before, after in pairs:
+            alone[_kind(before.text), before.keep] += 1
+            repeated[_kind(after.text), after.keep] += 1
+            if before.keep and not after.keep:
+                assert after.reason == f"repeated:{len(files)}docs"
+                assert after.label not in ("content", "title")
+
+    n_docs, n_quotes = len(files), -(-len(files) // 3)
+    # Without repetition the model keeps most of the footer (what repetition has to gain)...
+    assert alone["block", True] > 0.9 * len(SITE_BLOCK) * n_docs
+    # ... with it the footer is gone from every document, and no article line is lost.
+    assert repeated["block", True] == 0
+    assert repeated["quote", True] == alone["quote", True] == n_quotes
+    assert repeated["article", False] == alone["article", False]
+    assert repeated["article", True] == alone["article", True]
+
+
+def test_a_document_made_of_repeated_lines_is_a_copy_and_is_left_be(cleaner, tmp_path: Path):
+    files = _site_folder(tmp_path)
+    text = read_text(files[0])
+    copies = count_repeats([("s", text + f"\nCopy {i}\n") for i in range(12)])
+    assert cleaner.explain(text, copies.site("s")) == cleaner.explain(text)
+
+
+def test_one_document_use_is_unchanged(cleaner):
+    text = read_text(DATA / "samples" / "000_eac21cd5e3db0ab9.txt")
+    assert cleaner.explain(text, count_repeats([]).site("any")) == cleaner.explain(text)
