@@ -86,7 +86,11 @@ def cmd_train(args: argparse.Namespace) -> int:
               file=sys.stderr)
     settings = Settings(seed=args.seed)
     cache = None if args.no_cache else default_cache_dir()
-    docs, team = training_sets(args.data, shared, cache, settings, extra=args.extra)
+    try:
+        docs, team = training_sets(args.data, shared, cache, settings, extra=args.extra)
+    except (OSError, ValueError) as exc:
+        print(f"cleaner: {exc}", file=sys.stderr)
+        return 2
     model = fit(docs, team, settings)
     manifest = model.save(args.output, extra_info={
         "settings": vars(settings),
@@ -145,7 +149,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--shared", type=Path, help="the shared folder holding corpora/")
     p.add_argument("--no-corpora", action="store_true", help="train on the team's data only")
     p.add_argument("--extra", type=Path, nargs="*", default=[],
-                   help="your own labelled lines (TSV: label TAB text)")
+                   help="your own labelled lines: TSV (label TAB text) or a --report "
+                        "JSONL with corrected labels")
     p.add_argument("--seed", type=int, default=Settings().seed)
     p.add_argument("--no-cache", action="store_true", help="do not cache trafilatura text")
     p.set_defaults(func=cmd_train)
