@@ -6,20 +6,22 @@ same quote. A first pass over a folder or a JSONL stream counts, per site, in ho
 documents each normalised line occurs; the decode step ``revise_with_repetition`` then weighs
 that evidence against the model, so a repeated line the model is sure is article stays.
 
-Memory is one 8-byte hash and a count per distinct line per site (plus one hash per document,
-so a page crawled twice counts once); counts are sums, so the result does not depend on the
-order of the documents or on how the pass is split.
+Memory is an 8-byte hash and a 4-byte count per distinct line per site (plus one hash per
+document, so a page crawled twice counts once); counts are sums, so the result does not depend
+on the order of the documents or on how the pass is split.
 """
 
 from __future__ import annotations
 
 import hashlib
 import math
-from collections import Counter
+from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from urllib.parse import urlsplit
+
+import numpy as np
 
 from cleaner.segment import segment
 
@@ -58,6 +60,44 @@ class SiteRepeats:
         return [self.counts.get(line_key(text), 0) if text.strip() else 0 for text in lines]
 
 
+class LineCounts:
+    """Line hash -> number of documents, as two sorted arrays (12 bytes a distinct line).
+
+    New hashes wait in a flat buffer (8 bytes each), folded in by ``np.unique`` once it holds
+    FOLD_EVERY of them or when the counts are read.
+    """
+
+    def __init__(self) -> None:
+        self.keys = np.zeros(0, dtype=np.uint64)
+        self.counts = np.zeros(0, dtype=np.uint32)
+        self._pending = array("Q")
+
+    def add(self, keys: Iterable[int]) -> None:
+        """Count each hash once more (one document's distinct lines)."""
+        self._pending.extend(keys)
+        if len(self._pending) >= FOLD_EVERY:
+            self.fold()
+
+    def fold(self, keys: np.ndarray | None = None, counts: np.ndarray | None = None) -> None:
+        """Fold the waiting hashes, and ``keys`` with their ``counts`` if given, into the arrays."""
+        new = np.frombuffer(self._pending, dtype=np.uint64) if self._pending else self.keys[:0]
+        all_keys = [self.keys, new] + ([] if keys is None else [keys])
+        weights = [self.counts, np.ones(len(new), np.uint32)] + ([] if counts is None else [counts])
+        self.keys, inverse = np.unique(np.concatenate(all_keys), return_inverse=True)
+        self.counts = np.bincount(inverse, weights=np.concatenate(weights)).astype(np.uint32)
+        self._pending = array("Q")
+
+    def at_least(self, least: int) -> dict[int, int]:
+        """The hashes counted at least ``least`` times, with their counts."""
+        self.fold()
+        chosen = self.counts >= least
+        return dict(zip(self.keys[chosen].tolist(), self.counts[chosen].tolist()))
+
+
+#: Hashes a site buffers before they are folded into its sorted arrays.
+FOLD_EVERY = 1 << 20
+
+
 @dataclass
 class RepeatIndex:
     """Per site, in how many distinct documents each line occurs (the first pass)."""
@@ -65,7 +105,7 @@ class RepeatIndex:
     min_docs: int = MIN_DOCS
     share: float = SHARE
     min_site_docs: int = MIN_SITE_DOCS
-    lines: dict[str, Counter[int]] = field(default_factory=dict)
+    lines: dict[str, LineCounts] = field(default_factory=dict)
     documents: dict[str, set[int]] = field(default_factory=dict)
 
     def add(self, site: str, text: str) -> None:
@@ -76,14 +116,15 @@ class RepeatIndex:
             return
         seen.add(doc_key)
         keys = {line_key(line.text) for line in segment(text) if not line.blank}
-        self.lines.setdefault(site, Counter()).update(keys)
+        self.lines.setdefault(site, LineCounts()).add(keys)
 
     def update(self, other: RepeatIndex) -> None:
-        """Merge the counts of another index (a pass split over workers)."""
+        """Merge the counts of another pass over other documents (a pass split over workers)."""
         for site, seen in other.documents.items():
             self.documents.setdefault(site, set()).update(seen)
-        for site, counter in other.lines.items():
-            self.lines.setdefault(site, Counter()).update(counter)
+        for site, counts in other.lines.items():
+            counts.fold()
+            self.lines.setdefault(site, LineCounts()).fold(counts.keys, counts.counts)
 
     def least_docs(self, site: str) -> int | None:
         """How many documents a line of ``site`` must occur in to count as repeated."""
@@ -97,7 +138,7 @@ class RepeatIndex:
         least = self.least_docs(site)
         if least is None:
             return SiteRepeats()
-        return SiteRepeats({k: n for k, n in self.lines[site].items() if n >= least})
+        return SiteRepeats(self.lines[site].at_least(least))
 
     def repeated(self, site: str, lines: Sequence[str]) -> list[int]:
         """For each line, the number of documents of ``site`` it occurs in if repeated, else 0."""
