@@ -6,7 +6,10 @@ import random
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
+
 from cleaner.batch import read_text
+from cleaner.decode import Verdict, revise_with_repetition
 from cleaner.repetition import RepeatIndex, count_repeats, site_of_path, site_of_url
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -111,3 +114,23 @@ def test_a_document_made_of_repeated_lines_is_a_copy_and_is_left_be(cleaner, tmp
 def test_one_document_use_is_unchanged(cleaner):
     text = read_text(DATA / "samples" / "000_eac21cd5e3db0ab9.txt")
     assert cleaner.explain(text, count_repeats([]).site("any")) == cleaner.explain(text)
+
+
+def test_a_repeated_run_goes_whole_when_most_of_it_is_unsure_and_sure_lines_stay():
+    def verdicts(scores):
+        return [Verdict(p, False) for p in scores]
+
+    words = np.full(6, 12.0)
+    # A run of three repeated lines, two of them at or above the floor: all three go.
+    run = verdicts([0.02, 0.3, 0.5, 0.01, 0.01, 0.01])
+    revise_with_repetition(run, words, [40, 40, 40, 0, 0, 0])
+    assert [v.boilerplate for v in run] == [True, True, True, False, False, False]
+    assert run[0].reason == "repeated:40docs" and run[3].reason == "model"
+    # A lone repeated line the model is sure of (a quote) stays; an unsure one goes.
+    lone = verdicts([0.01, 0.02, 0.01, 0.2, 0.01, 0.01])
+    revise_with_repetition(lone, words, [0, 9, 0, 9, 0, 0])
+    assert [v.boilerplate for v in lone] == [False, False, False, True, False, False]
+    # Most of the document's words repeated: a copy, left alone.
+    copy = verdicts([0.5] * 6)
+    revise_with_repetition(copy, words, [9, 9, 9, 9, 9, 0])
+    assert not any(v.boilerplate for v in copy)
