@@ -1,62 +1,431 @@
-"""Cleaning files and folders: find inputs, mirror their paths, write outputs atomically."""
+"""Batch cleaning: documents in bounded chunks over joblib workers, resumable, audited.
+
+The run reads its inputs lazily (cleaner.sources), groups the documents into chunks of at most
+``CHUNK_DOCS`` documents and ``CHUNK_CHARS`` characters, and hands a window of a few chunks per
+worker to joblib at a time, so memory stays flat however many files there are. Each chunk
+carries the picklable Cleaner (joblib memory-maps its large arrays, so a worker loads the model
+once per chunk, not per file). Results come back in input order and are written by one sink
+(cleaner.sinks), so the output, the report and the summary are the same bytes whatever the
+number of jobs.
+
+Resume: a small SQLite file in the output folder (``.cleaner-state.sqlite``) records, for every
+output, the input it came from (path, size, mtime) and the settings that shaped it (model
+weights, policy, patterns, options). An output whose record still matches is skipped;
+``force`` redoes it. The same file catches two inputs of one run that would write the same
+output: the second is reported as failed, never written over the first.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
+import os
+import signal
+import sqlite3
 import sys
-from collections.abc import Iterator, Sequence
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
+from typing import BinaryIO, TextIO
 
-from cleaner.files import write_atomic
+from cleaner.document import Decision
 from cleaner.pipeline import Cleaner
+from cleaner.progress import Progress
+from cleaner.sinks import Sink
+from cleaner.sources import Document, ReadError, Source, documents, load_text
 
-TEXT_SUFFIXES = (".txt",)
+CHUNK_DOCS = 128
+CHUNK_CHARS = 4_000_000
+STATE_FILE = ".cleaner-state.sqlite"
+
+
+@dataclass(frozen=True)
+class Options:
+    """How a run reads and writes, besides the Cleaner's own policy.
+
+    ``max_removed_ratio`` flags a document when a larger share of its words was removed;
+    ``on_excess`` says what then happens: ``keep`` writes it uncleaned, ``report`` writes it
+    cleaned and only flags it in the summary and the report.
+    """
+
+    text_field: str = "text"
+    id_field: str | None = None
+    format: str = "txt"
+    max_removed_ratio: float | None = None
+    on_excess: str = "report"
+
+
+@dataclass
+class Outcome:
+    """What cleaning one document gave: the text to write, or why there is none."""
+
+    text: str | None = None
+    removed: tuple[Decision, ...] = ()
+    lines: int = 0
+    words: int = 0
+    flagged: bool = False
+    error: str | None = None
+    skipped: str | None = None
+
+    @property
+    def removed_words(self) -> int:
+        return sum(len(d.text.split()) for d in self.removed)
+
+    def summary(self) -> dict[str, object]:
+        """The short account that goes into a JSONL output record."""
+        labels = Counter(d.label for d in self.removed)
+        out: dict[str, object] = {"removed_lines": len(self.removed),
+                                  "removed_words": self.removed_words,
+                                  "labels": dict(sorted(labels.items()))}
+        if self.flagged:
+            out["flagged"] = "max_removed_ratio"
+        return out
+
+
+def clean_document(cleaner: Cleaner, doc: Document, options: Options) -> Outcome:
+    """Read, clean and check one document; any problem becomes the outcome's ``error``."""
+    if doc.error is not None:
+        return Outcome(error=doc.error)
+    try:
+        text = load_text(doc)
+    except ReadError as exc:
+        return Outcome(error=str(exc))
+    if doc.source.kind == "html" and not text.strip():
+        return Outcome(skipped="no text extracted (trafilatura found no main text)")
+    try:
+        result = cleaner.explain(text)
+    except Exception as exc:  # a bug must cost one document, not the run
+        return Outcome(error=f"internal error ({type(exc).__name__}: {exc})")
+    words = sum(len(d.text.split()) for d in result.decisions)
+    outcome = Outcome(result.text, result.removed, len(result.decisions), words)
+    limit = options.max_removed_ratio
+    if limit is not None and words and outcome.removed_words / words > limit:
+        outcome.flagged = True
+        if options.on_excess == "keep":
+            outcome.text = text
+    return outcome
+
+
+def clean_chunk(cleaner: Cleaner, docs: Sequence[Document], options: Options) -> list[Outcome]:
+    """The worker's job: one chunk of documents, one Cleaner for all of them."""
+    return [clean_document(cleaner, doc, options) for doc in docs]
 
 
 @dataclass
 class Summary:
-    """What a run did: files cleaned, and each failure with its reason."""
+    """Per-run counters, datatrove style: documents, lines and words, removals per label,
+    skips and failures per reason."""
 
-    cleaned: int = 0
-    lines_removed: int = 0
-    failed: list[tuple[Path, str]] = field(default_factory=list)
+    documents: int = 0
+    lines: int = 0
+    words: int = 0
+    flagged: int = 0
+    removed_lines: Counter[str] = field(default_factory=Counter)
+    removed_words: Counter[str] = field(default_factory=Counter)
+    skipped: Counter[str] = field(default_factory=Counter)
+    failed: Counter[str] = field(default_factory=Counter)
 
-
-def find_inputs(paths: Sequence[Path]) -> Iterator[tuple[Path, Path]]:
-    """(input file, output path relative to the output folder) for files and folders."""
-    for path in paths:
-        if path.is_dir():
-            for file in sorted(path.rglob("*")):
-                if file.is_file() and file.suffix.lower() in TEXT_SUFFIXES:
-                    yield file, file.relative_to(path)
+    def add(self, outcome: Outcome) -> None:
+        if outcome.error is not None:
+            self.failed[_reason_key(outcome.error)] += 1
+        elif outcome.skipped is not None:
+            self.skipped[_reason_key(outcome.skipped)] += 1
         else:
-            yield path, Path(path.name)
+            self.documents += 1
+            self.lines += outcome.lines
+            self.words += outcome.words
+            self.flagged += outcome.flagged
+            for d in outcome.removed:
+                self.removed_lines[d.label] += 1
+                self.removed_words[d.label] += len(d.text.split())
+
+    def table(self) -> str:
+        """The end-of-run table for stderr."""
+        total_lines = sum(self.removed_lines.values())
+        total_words = sum(self.removed_words.values())
+        rows = [f"cleaner: {self.documents:,} document(s) cleaned, {self.lines:,} lines, "
+                f"{self.words:,} words; removed {total_lines:,} lines, {total_words:,} words "
+                f"({_share(total_words, self.words)})"]
+        if self.removed_lines:
+            rows.append(f"  {'label':<22} {'lines':>10} {'words':>10}")
+            for label, n in sorted(self.removed_lines.items(), key=lambda kv: (-kv[1], kv[0])):
+                rows.append(f"  {label:<22} {n:>10,} {self.removed_words[label]:>10,}")
+        if self.flagged:
+            rows.append(f"  flagged (more than --max-removed-ratio removed): {self.flagged:,}")
+        for title, counts in (("skipped", self.skipped), ("failed", self.failed)):
+            for reason, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+                rows.append(f"  {title}: {n:,} ({reason})")
+        return "\n".join(rows)
 
 
-def read_text(path: Path) -> str:
-    """Read a UTF-8 text file (a byte-order mark is dropped)."""
-    return path.read_bytes().decode("utf-8-sig")
+def _reason_key(reason: str) -> str:
+    """The reason without its particulars, to count alike failures together."""
+    return reason.split(" (")[0]
 
 
-def clean_files(cleaner: Cleaner, paths: Sequence[Path], out_dir: Path) -> Summary:
-    """Clean every input into ``out_dir``; a failing file is reported and the run goes on."""
-    summary = Summary()
-    for src, rel in find_inputs(paths):
+def _share(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.1f}%" if whole else "0%"
+
+
+class State:
+    """Resume and collision records of one output folder (see the module docstring)."""
+
+    def __init__(self, out_dir: Path, settings: str, force: bool = False) -> None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(out_dir / STATE_FILE)
+        self.db.execute("CREATE TABLE IF NOT EXISTS outputs (output TEXT PRIMARY KEY, "
+                        "input TEXT, size INTEGER, mtime_ns INTEGER, settings TEXT, run TEXT)")
+        self.settings, self.force = settings, force
+        self.run = f"{os.getpid()}-{time.time_ns()}"
+        self._stats: dict[str, tuple[int, int]] = {}
+
+    def claim(self, source: Source, target: Path) -> tuple[str, str | None]:
+        """``("todo", None)``, ``("fresh", None)`` when the output is up to date, or
+        ``("collision", other input)`` when this run already writes ``target``."""
+        key, name = str(target), str(source.path.resolve())
+        row = self.db.execute("SELECT input, size, mtime_ns, settings, run FROM outputs "
+                              "WHERE output = ?", (key,)).fetchone()
+        if row is not None and row[4] == self.run:
+            return "collision", row[0]
         try:
-            result = cleaner.explain(read_text(src))
-            write_atomic(out_dir / rel, result.text)
-        except (OSError, UnicodeDecodeError) as exc:
-            reason = _reason(exc)
-            summary.failed.append((src, reason))
-            print(f"cleaner: {src}: {reason}", file=sys.stderr)
-            continue
-        summary.cleaned += 1
-        summary.lines_removed += len(result.removed)
+            st = source.path.stat()
+            stat = (st.st_size, st.st_mtime_ns)
+        except OSError:
+            stat = None
+        if (not self.force and row is not None and stat is not None and target.is_file()
+                and row[:4] == (name, *stat, self.settings)):
+            self.db.execute("UPDATE outputs SET run = ? WHERE output = ?", (self.run, key))
+            return "fresh", None
+        self.db.execute("INSERT OR REPLACE INTO outputs VALUES (?, ?, NULL, NULL, NULL, ?)",
+                        (key, name, self.run))
+        if stat is not None:
+            self._stats[key] = stat
+        return "todo", None
+
+    def done(self, target: Path) -> None:
+        """Record ``target`` as up to date for the input stat taken when it was claimed."""
+        stat = self._stats.pop(str(target), None)
+        if stat is not None:
+            self.db.execute("UPDATE outputs SET size = ?, mtime_ns = ?, settings = ? "
+                            "WHERE output = ?", (*stat, self.settings, str(target)))
+
+    def commit(self) -> None:
+        self.db.commit()
+
+    def close(self) -> None:
+        self.db.commit()
+        self.db.close()
+
+
+def settings_key(cleaner: Cleaner, options: Options) -> str:
+    """A digest of everything that shapes an output: weights, policy, rules and options."""
+    from cleaner.extract import HTML_MODE_SETTINGS
+    from cleaner.model import _ARRAYS
+
+    h = hashlib.sha256()
+    for name in _ARRAYS:
+        h.update(getattr(cleaner.model, name).tobytes())
+    h.update(json.dumps({
+        "threshold": cleaner.threshold, "word_cost": cleaner.word_cost,
+        "keep": sorted(cleaner.keep),
+        "patterns": [(r.name, r.label, r.regex.pattern, r.regex.flags) for r in cleaner.patterns],
+        "options": dataclasses.asdict(options),
+        "html": repr(sorted(HTML_MODE_SETTINGS.items())),
+    }, sort_keys=True, default=str).encode())
+    return h.hexdigest()
+
+
+# One item of work: a document and, when it needs no cleaning, its outcome already.
+_Item = tuple[Document, Outcome | None]
+
+
+def run(
+    cleaner: Cleaner,
+    sources: Iterable[Source],
+    sink: Sink,
+    options: Options = Options(),
+    *,
+    jobs: int = -1,
+    state: State | None = None,
+    report: BinaryIO | None = None,
+    progress: Progress | None = None,
+    errors: TextIO = sys.stderr,
+    stdin: BinaryIO | None = None,
+    chunk_docs: int = CHUNK_DOCS,
+) -> Summary:
+    """Clean every document of ``sources`` into ``sink`` and return the run's counters.
+
+    ``jobs`` is joblib's ``n_jobs`` (-1: all cores); under another joblib backend (Dask) pass
+    its number of workers. ``stdin`` is read for a source without a path. Each failed document
+    is named on ``errors`` with its reason as soon as its turn comes; ``report`` gets one JSON
+    line per document, in input order. ``chunk_docs`` is the most documents a worker gets at
+    once.
+    """
+    summary = Summary()
+    chunks_in = _chunks(_items(sources, sink, options, state, stdin), chunk_docs)
+    window = 2 * (jobs if jobs > 0 else max(1, (os.cpu_count() or 1) + 1 + jobs))
+    current: Source | None = None
+    current_ok = True
+    try:
+        with _Workers(jobs) as workers:
+            while chunks := list(islice(chunks_in, window)):
+                todo = [docs for chunk in chunks if (docs := [d for d, done in chunk if not done])]
+                fresh = iter([out for outs in workers.map(cleaner, todo, options) for out in outs])
+                with _interrupts_held():
+                    for doc, outcome in (pair for chunk in chunks for pair in chunk):
+                        outcome = outcome or next(fresh)
+                        if doc.source is not current:
+                            _finish(current, current_ok, sink, state, progress)
+                            current, current_ok = doc.source, True
+                        current_ok &= _deliver(doc, outcome, sink, summary, report, errors)
+                        if current.kind != "jsonl":  # its only document: done now
+                            _finish(current, current_ok, sink, state, progress)
+                            current = None
+                        if progress is not None:
+                            progress.update(lines=outcome.lines)
+                    if state is not None:
+                        state.commit()
+        with _interrupts_held():
+            _finish(current, current_ok, sink, state, progress)
+    except BaseException:
+        sink.abort()
+        raise
+    finally:
+        if state is not None:
+            state.close()
     return summary
 
 
-def _reason(exc: OSError | UnicodeDecodeError) -> str:
-    """What went wrong with a file, in words a user can act on."""
-    if isinstance(exc, UnicodeDecodeError):
-        return f"not UTF-8 text ({exc.reason} at byte {exc.start})"
-    return exc.strerror or str(exc)
+@contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """Hold Ctrl-C while a window's outputs are written and recorded, then raise it.
+
+    A KeyboardInterrupt can land anywhere, even inside tempfile.mkstemp before its name is
+    known, which would leave a temporary file behind; held, it waits for the writes (a fraction
+    of a second) and the run stops between windows with every output whole.
+    """
+    held: list[int] = []
+    if threading.current_thread() is not threading.main_thread() or \
+            signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        yield
+        return
+    signal.signal(signal.SIGINT, lambda signum, frame: held.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    if held:
+        raise KeyboardInterrupt
+
+
+class _Workers:
+    """joblib workers, started only when a window has more than one chunk to share out (one
+    small input is cleaned in this process, without the start-up cost of a pool)."""
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs, self.pool = jobs, None
+
+    def map(self, cleaner: Cleaner, chunks: list[list[Document]],
+            options: Options) -> list[list[Outcome]]:
+        from joblib import Parallel, delayed
+
+        if len(chunks) <= 1 or self.jobs == 1:
+            return [clean_chunk(cleaner, docs, options) for docs in chunks]
+        if self.pool is None:
+            self.pool = Parallel(n_jobs=self.jobs).__enter__()
+        return self.pool(delayed(clean_chunk)(cleaner, docs, options) for docs in chunks)
+
+    def __enter__(self) -> _Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.__exit__(*exc)
+
+
+def _items(sources: Iterable[Source], sink: Sink, options: Options, state: State | None,
+           stdin: BinaryIO | None) -> Iterator[_Item]:
+    """Every document to clean, or already decided (up to date, colliding output)."""
+    for source in sources:
+        target = sink.target(source)
+        if state is not None and source.path is not None and target is not None:
+            if source.path.resolve() == target.resolve():
+                yield Document(source, source.name), Outcome(
+                    error=f"output would overwrite the input ({target})")
+                continue
+            verdict, other = state.claim(source, target)
+            if verdict == "collision":
+                yield Document(source, source.name), Outcome(
+                    error=f"output collision ({target} is written from {other}; "
+                          "rename one of them)")
+                continue
+            if verdict == "fresh":
+                yield Document(source, source.name), Outcome(skipped="output up to date")
+                continue
+        stream = stdin if source.path is None else None
+        for doc in documents(source, options.text_field, options.id_field, stream):
+            yield doc, None
+
+
+def _chunks(items: Iterator[_Item], size: int) -> Iterator[list[_Item]]:
+    """Consecutive items, at most ``size`` documents or CHUNK_CHARS characters each."""
+    chunk: list[_Item] = []
+    chars = 0
+    for item in items:
+        chunk.append(item)
+        chars += len(item[0].text or "")
+        if len(chunk) >= size or chars >= CHUNK_CHARS:
+            yield chunk
+            chunk, chars = [], 0
+    if chunk:
+        yield chunk
+
+
+def _deliver(doc: Document, outcome: Outcome, sink: Sink, summary: Summary,
+             report: BinaryIO | None, errors: TextIO) -> bool:
+    """Write one document's output, count it, report it; False when it failed."""
+    if outcome.error is None and outcome.skipped is None:
+        try:
+            sink.write(doc, outcome)
+        except OSError as exc:
+            outcome.error = f"cannot write output ({exc.strerror or exc})"
+    summary.add(outcome)
+    if outcome.error is not None:
+        print(f"cleaner: {doc.id}: {outcome.error}", file=errors)
+    if report is not None:
+        report.write(_report_line(doc, outcome))
+    return outcome.error is None and outcome.skipped is None
+
+
+def _finish(source: Source | None, ok: bool, sink: Sink, state: State | None,
+            progress: Progress | None) -> None:
+    """A source's last document was delivered: publish its output, record it if all went well."""
+    if source is None:
+        return
+    sink.finish()
+    target = sink.target(source)
+    if state is not None and target is not None and ok:
+        state.done(target)
+    if progress is not None:
+        progress.update(files=1)
+
+
+def _report_line(doc: Document, outcome: Outcome) -> bytes:
+    """One audit record: the document, its counts and every removed line with its reason."""
+    status = ("failed" if outcome.error is not None else "skipped" if outcome.skipped
+              else "flagged" if outcome.flagged else "cleaned")
+    record: dict[str, object] = {"source": doc.source.name, "id": doc.id, "status": status}
+    if outcome.error is not None or outcome.skipped is not None:
+        record["reason"] = outcome.error or outcome.skipped
+    else:
+        record.update(lines=outcome.lines, words=outcome.words,
+                      removed_lines=len(outcome.removed), removed_words=outcome.removed_words,
+                      removed=[{k: v for k, v in d.as_dict().items() if k != "keep"}
+                               for d in outcome.removed])
+    return (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from cleaner.document import ARTICLE_LABELS, LABELS
@@ -20,60 +23,196 @@ def _labels(value: str) -> frozenset[str]:
     return labels
 
 
+#: ``--precision`` and ``--recall``: (least drop probability, factor on the model's word cost).
+#: Precision drops a line only when the model is sure (0.8) and asks four times the certainty
+#: per word of a long line, so fewer article lines are lost and more boilerplate is kept;
+#: recall drops from 0.35 with a quarter of the word cost, so more boilerplate goes and more
+#: short article lines with it.
+PRESETS: dict[str, tuple[float, float]] = {"precision": (0.8, 4.0), "recall": (0.35, 0.25)}
+
+
 def _add_model_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model", type=Path, help="model file (default: the shipped model)")
     p.add_argument("--trust-model", action="store_true",
                    help="accept a model file without a manifest beside it")
     p.add_argument("--keep", type=_labels, default=frozenset(),
                    help="comma-separated labels to keep besides content and title")
+    preset = p.add_mutually_exclusive_group()
+    for name, (threshold, factor) in PRESETS.items():
+        preset.add_argument(f"--{name}", dest="preset", action="store_const", const=name,
+                            help=f"drop from P={threshold}, word cost x{factor} "
+                                 f"({'fewer' if factor > 1 else 'more'} lines removed)")
     p.add_argument("--threshold", type=float,
                    help="least boilerplate probability at which a line is dropped; longer "
-                        "lines need more (default: the model's)")
+                        "lines need more (default: the model's, or the preset's)")
+    p.add_argument("--patterns", type=Path, metavar="FILE",
+                   help="your own rules, one a line: label<TAB>text or label<TAB>re:regex")
 
 
 def _cleaner(args: argparse.Namespace):
+    from cleaner.patterns import load_patterns
     from cleaner.pipeline import Cleaner
 
-    return Cleaner(args.model, keep=ARTICLE_LABELS | args.keep, threshold=args.threshold,
-                   trust_model=args.trust_model)
+    patterns = load_patterns(args.patterns) if getattr(args, "patterns", None) else ()
+    cleaner = Cleaner(args.model, keep=ARTICLE_LABELS | args.keep, threshold=args.threshold,
+                      trust_model=args.trust_model, patterns=patterns)
+    if getattr(args, "preset", None):
+        threshold, factor = PRESETS[args.preset]
+        cleaner.word_cost *= factor
+        if args.threshold is None:
+            cleaner.threshold = threshold
+    return cleaner
+
+
+def _ratio(value: str) -> float:
+    ratio = float(value)
+    if not 0 <= ratio <= 1:
+        raise argparse.ArgumentTypeError(f"{value} is not a share between 0 and 1")
+    return ratio
+
+
+def _jobs(value: str) -> int:
+    jobs = int(value)
+    if jobs == 0:
+        raise argparse.ArgumentTypeError("0 jobs; use 1 or more, or -1 for all cores")
+    return jobs
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
-    from cleaner.batch import clean_files, read_text
+    from cleaner.batch import Options, State, run, settings_key
+    from cleaner.files import atomic_file
+    from cleaner.progress import Progress
+    from cleaner.sinks import FolderSink, StreamSink
+    from cleaner.sources import Source, find_sources, sniff_stdin
+
+    paths = [Path(p) for p in args.paths if p != "-"]
+    use_stdin = len(paths) < len(args.paths) or not args.paths
+    if use_stdin and paths:
+        return _usage("read either stdin ('-') or files and folders, not both")
+    out = args.output
+    single = use_stdin or (len(paths) == 1 and not paths[0].is_dir())
+    if out is None:
+        if not single:
+            return _usage("folders and several files need an output folder (-o OUT_DIR), "
+                          "or -o - with --format jsonl for one JSONL stream on stdout")
+        out = "-"
+    to_stdout = str(out) == "-"
+    out_dir = None if to_stdout else Path(out)
+    if to_stdout and not single and args.format != "jsonl":
+        return _usage("several documents go to stdout only as JSONL (--format jsonl)")
+    if out_dir and any(p.is_dir() and p.resolve() == out_dir.resolve() for p in paths):
+        return _usage(f"the output folder {out} is an input folder; choose another (-o)")
 
     cleaner = _cleaner(args)
-    paths = [p for p in args.paths if p != "-"]
-    if not paths:
-        sys.stdout.write(cleaner.clean(sys.stdin.read()))
-        return 0
-    if args.output is None:
-        if len(paths) == 1 and Path(paths[0]).is_file():
-            sys.stdout.write(cleaner.clean(read_text(Path(paths[0]))))
-            return 0
-        print("cleaner: folders and several files need an output folder (-o OUT_DIR)",
-              file=sys.stderr)
-        return 2
-    summary = clean_files(cleaner, [Path(p) for p in paths], args.output)
-    print(f"cleaner: {summary.cleaned} file(s) cleaned, {summary.lines_removed} line(s) removed"
-          + (f", {len(summary.failed)} failed" if summary.failed else ""), file=sys.stderr)
-    return 1 if summary.failed or not summary.cleaned else 0
+    options = Options(text_field=args.text_field, id_field=args.id_field, format=args.format,
+                      max_removed_ratio=args.max_removed_ratio, on_excess=args.on_excess)
+    stdin = None
+    if use_stdin:
+        kind, stdin = sniff_stdin(sys.stdin.buffer, args.input_format)
+        sources = [Source(None, Path("stdin"), kind)]
+    else:
+        sources = find_sources(paths, exclude=out_dir)
+    if out_dir is None:
+        sink, state = StreamSink(sys.stdout.buffer, args.format, args.text_field), None
+    else:
+        sink = FolderSink(out_dir, args.format, args.text_field)
+        state = State(out_dir, settings_key(cleaner, options), force=args.force)
+    progress = None
+    if not args.quiet and sys.stderr.isatty() and not use_stdin:
+        progress = Progress(sum(1 for _ in find_sources(paths, exclude=out_dir)))
+
+    with _backend(args.dask, cleaner) as jobs, (atomic_file(args.report) if args.report
+                                       else contextlib.nullcontext()) as report:
+        summary = run(cleaner, sources, sink, options, jobs=jobs or args.jobs, state=state,
+                      report=report, progress=progress, stdin=stdin,
+                      chunk_docs=max(1, args.chunk_size))
+    if progress is not None:
+        progress.close()
+    handled = summary.documents + sum(summary.failed.values()) + sum(summary.skipped.values())
+    if not args.quiet and not (to_stdout and single and handled == 1):
+        print(summary.table(), file=sys.stderr)
+    if handled == 0:
+        print("cleaner: no inputs found (.txt, .html, .htm, .html.gz, .htm.gz, .jsonl, "
+              ".jsonl.gz)", file=sys.stderr)
+        return 1
+    return 1 if summary.failed else 0
+
+
+@contextlib.contextmanager
+def _backend(address: str | None, cleaner) -> Iterator[int | None]:
+    """joblib's Dask backend on the cluster at ``address`` (yields its number of worker
+    threads), or the local default (yields None).
+
+    The Cleaner is broadcast to every worker once, so each worker holds one copy of the model
+    for the whole run instead of receiving it with every chunk.
+    """
+    if address is None:
+        yield None
+        return
+    try:
+        from distributed import Client
+    except ImportError:
+        raise CommandError(
+            "--dask needs dask and distributed: pip install 'cleaner[dask]'") from None
+    from joblib import parallel_config
+
+    try:
+        client = Client(address, timeout=30)
+    except OSError as exc:
+        raise CommandError(f"cannot reach the Dask scheduler at {address} ({exc})") from None
+    with client, parallel_config(backend="dask", scatter=[cleaner]):
+        yield max(1, sum(client.nthreads().values()))
+
+
+class CommandError(Exception):
+    """A command that cannot start; the message says why."""
+
+
+def _usage(message: str) -> int:
+    print(f"cleaner: {message}", file=sys.stderr)
+    return 2
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    from cleaner.batch import read_text
+    from cleaner.sources import Document as Doc
+    from cleaner.sources import ReadError, Source, decode_text, kind_of, load_text, sniff_stdin
 
     cleaner = _cleaner(args)
-    text = sys.stdin.read() if args.path == "-" else read_text(Path(args.path))
+    try:
+        if args.path == "-":
+            kind, stream = sniff_stdin(sys.stdin.buffer, args.input_format)
+            text = decode_text(stream.read(), "html" if kind == "html" else "txt")
+        else:
+            path = Path(args.path)
+            source = Source(path, path, kind_of(path) if kind_of(path) == "html" else "txt")
+            text = load_text(Doc(source, args.path))
+    except ReadError as exc:
+        print(f"cleaner: {args.path}: {exc}", file=sys.stderr)
+        return 1
     result = cleaner.explain(text)
     if args.format == "json":
         json.dump([d.as_dict() for d in result.decisions], sys.stdout, ensure_ascii=False,
                   indent=1)
         sys.stdout.write("\n")
         return 0
+    colour = _use_colour(args.color, sys.stdout)
     for d in result.decisions:
         mark = "keep" if d.keep else "DROP"
-        print(f"{d.number:>5} {mark} {d.label:<20} {d.score:5.2f} {d.reason:<24} {d.text.strip()}")
+        row = f"{d.number:>5} {mark} {d.label:<20} {d.score:5.2f} {d.reason:<24} {d.text.strip()}"
+        if colour:
+            row = f"{_KEEP_COLOUR if d.keep else _DROP_COLOUR}{row}{_RESET}"
+        print(row)
     return 0
+
+
+_KEEP_COLOUR, _DROP_COLOUR, _RESET = "\x1b[32m", "\x1b[31m", "\x1b[0m"
+
+
+def _use_colour(choice: str, stream) -> bool:
+    """``always``/``never``, or with ``auto`` a terminal without NO_COLOR (no-color.org)."""
+    if choice != "auto":
+        return choice == "always"
+    return stream.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
 
 
 def cmd_train(args: argparse.Namespace) -> int:
@@ -123,23 +262,54 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_input_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--input-format", choices=("auto", "txt", "html", "jsonl"), default="auto",
+                   help="what stdin holds (auto: '{' first means JSONL, '<html' or "
+                        "'<!doctype' HTML, else text)")
+
+
 def build_parser() -> argparse.ArgumentParser:
+    from cleaner.batch import CHUNK_DOCS
+    from cleaner.sinks import FORMATS
     from cleaner.train import DATA_DIR, Settings
 
     parser = argparse.ArgumentParser(
         prog="cleaner", description="Strip boilerplate lines from scraped article text.")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("clean", help="clean .txt files, folders, or stdin")
+    p = sub.add_parser("clean", help="clean text, HTML and JSONL files, folders, or stdin")
     p.add_argument("paths", nargs="*", default=["-"],
                    help="files or folders (recursive); '-' or nothing reads stdin")
-    p.add_argument("-o", "--output", type=Path, help="output folder (mirrors input paths)")
+    p.add_argument("-o", "--output",
+                   help="output folder (mirrors input paths), or '-' for stdout")
+    p.add_argument("--format", choices=FORMATS, default="txt",
+                   help="output of text and HTML inputs (JSONL inputs always give JSONL)")
+    _add_input_options(p)
+    p.add_argument("--text-field", default="text", help="JSONL field holding the text")
+    p.add_argument("--id-field", help="JSONL field naming a record in messages and reports")
+    p.add_argument("-j", "--jobs", type=_jobs, default=-1,
+                   help="worker processes (default -1: all cores)")
+    p.add_argument("--chunk-size", type=int, default=CHUNK_DOCS, metavar="N",
+                   help=f"documents per task given to a worker (default {CHUNK_DOCS})")
+    p.add_argument("--dask", metavar="ADDRESS",
+                   help="run on the Dask cluster whose scheduler is at ADDRESS")
+    p.add_argument("--force", action="store_true", help="redo outputs that are up to date")
+    p.add_argument("--report", type=Path, metavar="FILE",
+                   help="write a JSONL audit: one record per document with every removed line")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no summary")
+    p.add_argument("--max-removed-ratio", type=_ratio, metavar="R",
+                   help="flag a document when more than this share of its words is removed")
+    p.add_argument("--on-excess", choices=("keep", "report"), default="report",
+                   help="a flagged document is written uncleaned (keep) or cleaned (report)")
     _add_model_options(p)
     p.set_defaults(func=cmd_clean)
 
     p = sub.add_parser("explain", help="show every line's label, score, decision and reason")
-    p.add_argument("path", nargs="?", default="-")
+    p.add_argument("path", nargs="?", default="-", help="a text or HTML file; '-' reads stdin")
     p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                   help="colour the lines (auto: on a terminal, unless NO_COLOR is set)")
+    _add_input_options(p)
     _add_model_options(p)
     p.set_defaults(func=cmd_explain)
 
@@ -169,12 +339,17 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from cleaner.model import ModelError
+    from cleaner.patterns import PatternError
 
     try:
         return args.func(args)
-    except ModelError as exc:
+    except (ModelError, PatternError, CommandError) as exc:
         print(f"cleaner: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("\ncleaner: interrupted; finished outputs are kept, a rerun does the rest",
+              file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import dataclasses
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
 from cleaner.decode import context_features, decode
-from cleaner.document import ARTICLE_LABELS, LABELS, Result
+from cleaner.document import ARTICLE_LABELS, LABELS, Decision, Result
 from cleaner.model import Model, sigmoid
+from cleaner.patterns import UserRule, first_match
 from cleaner.repetition import SiteRepeats
 from cleaner.rules import RuleSet
 from cleaner.segment import render, segment
@@ -19,7 +21,9 @@ class Cleaner:
 
     ``keep`` is the policy: the labels whose lines are kept (article lines by default).
     ``threshold`` overrides the model's least P(boilerplate) at which a line is dropped
-    (longer lines need more, see decode.drop_thresholds).
+    (longer lines need more, see decode.drop_thresholds); ``word_cost`` overrides the model's
+    cost of a wrongly dropped word, which sets how much surer the model must be for longer
+    lines. ``patterns`` are the user's own rules (cleaner.patterns), applied last.
     """
 
     def __init__(
@@ -28,6 +32,8 @@ class Cleaner:
         keep: Iterable[str] = ARTICLE_LABELS,
         threshold: float | None = None,
         trust_model: bool = False,
+        word_cost: float | None = None,
+        patterns: Sequence[UserRule] = (),
     ) -> None:
         if not isinstance(model, Model):
             model = Model.load(Path(model) if model else None, trust=trust_model)
@@ -37,6 +43,8 @@ class Cleaner:
         if unknown:
             raise ValueError(f"unknown labels {sorted(unknown)}; known: {', '.join(LABELS)}")
         self.threshold = model.threshold if threshold is None else float(threshold)
+        self.word_cost = model.word_cost if word_cost is None else float(word_cost)
+        self.patterns = tuple(patterns)
         self.rules = RuleSet()
 
     def explain(self, text: str, repeated: SiteRepeats | None = None) -> Result:
@@ -51,12 +59,20 @@ class Cleaner:
         logits, kind_p = self.model.score_lines([line.text for line in body], hits)
         context_p = self.model.context_probability(context_features(body, hits, logits))
         decisions = decode(
-            body, hits, sigmoid(logits), context_p, kind_p, self.threshold,
-            self.model.word_cost, self.keep,
-            None if repeated is None else repeated.of([line.text for line in body]),
+            body, hits, sigmoid(logits), context_p, kind_p, self.threshold, self.word_cost,
+            self.keep, None if repeated is None else repeated.of([line.text for line in body]),
         )
+        if self.patterns:
+            decisions = [self._apply_patterns(d) for d in decisions]
         kept = {d.number for d in decisions if d.keep}
         return Result(render(lines, [line.number in kept for line in lines]), tuple(decisions))
+
+    def _apply_patterns(self, decision: Decision) -> Decision:
+        rule = first_match(self.patterns, decision.text)
+        if rule is None:
+            return decision
+        return dataclasses.replace(decision, label=rule.label, keep=rule.label in self.keep,
+                                   reason=f"pattern:{rule.name}")
 
     def clean(self, text: str, repeated: SiteRepeats | None = None) -> str:
         """The cleaned text only."""

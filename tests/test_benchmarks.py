@@ -14,3 +14,10 @@ def test_speed_benchmark_runs():
                         "--runs", "1"], capture_output=True, text=True, check=True)
     assert "| text mode, one process: MB/s |" in r.stdout
     assert "| peak RSS of the batch run: MB |" in r.stdout
+
+
+def test_batch_benchmark_runs(tmp_path: Path):
+    r = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "batch.py"), "--files", "20",
+                        "--tmp", str(tmp_path), "--interrupt-after", "0.5"],
+                       capture_output=True, text=True, check=True)
+    assert "| 20 |" in r.stdout and "rerun:" in r.stdout

@@ -1,0 +1,109 @@
+"""Outputs: cleaned documents as ``.txt`` files, JSONL files, or one stream on stdout.
+
+To a folder (``-o DIR``) every input file gives one output file at its mirrored path: a text or
+HTML input gives ``<stem>.txt`` (or ``<stem>.jsonl`` holding one record with ``--format
+jsonl``); a JSONL input gives ``<stem>.jsonl`` with one record per input record, in input order.
+Every file is written atomically (cleaner.files), so an interrupted run leaves whole files only.
+To stdout (``-o -``, or one input without ``-o``) the documents are written one after another:
+JSONL records, or the text of a single document.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO, Protocol
+
+from cleaner.files import atomic_file, write_atomic
+from cleaner.sources import Document, Source
+
+if TYPE_CHECKING:
+    from cleaner.batch import Outcome
+
+FORMATS = ("txt", "jsonl")
+
+
+def output_format(source: Source, fmt: str) -> str:
+    """JSONL inputs stay JSONL (a record stream keeps its records); others follow ``fmt``."""
+    return "jsonl" if source.kind == "jsonl" else fmt
+
+
+def record_line(doc: Document, outcome: Outcome, text_field: str) -> bytes:
+    """A JSONL output record: every field of the input record (or the document's id), the
+    cleaned text in ``text_field`` and a short summary of what was removed under ``cleaner``."""
+    record = dict(doc.record) if doc.record is not None else {"id": doc.id}
+    record[text_field] = outcome.text
+    record["cleaner"] = outcome.summary()
+    return (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+class Sink(Protocol):
+    def target(self, source: Source) -> Path | None: ...
+    def write(self, doc: Document, outcome: Outcome) -> None: ...
+    def finish(self) -> None: ...
+    def abort(self) -> None: ...
+
+
+class FolderSink:
+    """Writes each input's output file under ``out_dir``; a JSONL output stays a temporary
+    file until its input's last record is written (``finish``)."""
+
+    def __init__(self, out_dir: Path, fmt: str = "txt", text_field: str = "text") -> None:
+        self.out_dir, self.fmt, self.text_field = Path(out_dir), fmt, text_field
+        self._open: tuple[Source, object, BinaryIO] | None = None
+
+    def target(self, source: Source) -> Path:
+        fmt = output_format(source, self.fmt)
+        return self.out_dir / source.stem.with_name(f"{source.stem.name}.{fmt}")
+
+    def write(self, doc: Document, outcome: Outcome) -> None:
+        source = doc.source
+        if source.kind != "jsonl":
+            data = (outcome.text if output_format(source, self.fmt) == "txt"
+                    else record_line(doc, outcome, self.text_field))
+            write_atomic(self.target(source), data)
+            return
+        if self._open is None or self._open[0] != source:
+            self.finish()
+            context = atomic_file(self.target(source))
+            self._open = (source, context, context.__enter__())
+        self._open[2].write(record_line(doc, outcome, self.text_field))
+
+    def finish(self) -> None:
+        """Publish the JSONL output being written, if any."""
+        if self._open is not None:
+            context = self._open[1]
+            self._open = None
+            context.__exit__(None, None, None)
+
+    def abort(self) -> None:
+        """Drop the JSONL output being written (the run was interrupted or failed)."""
+        if self._open is not None:
+            context = self._open[1]
+            self._open = None
+            try:
+                context.__exit__(KeyboardInterrupt, KeyboardInterrupt(), None)
+            except KeyboardInterrupt:
+                pass
+
+
+class StreamSink:
+    """Writes every document to one binary stream (stdout): JSONL records or plain text."""
+
+    def __init__(self, stream: BinaryIO, fmt: str = "txt", text_field: str = "text") -> None:
+        self.stream, self.fmt, self.text_field = stream, fmt, text_field
+
+    def target(self, source: Source) -> None:
+        return None
+
+    def write(self, doc: Document, outcome: Outcome) -> None:
+        if output_format(doc.source, self.fmt) == "jsonl":
+            self.stream.write(record_line(doc, outcome, self.text_field))
+        else:
+            self.stream.write(outcome.text.encode("utf-8"))
+
+    def finish(self) -> None:
+        self.stream.flush()
+
+    def abort(self) -> None:
+        self.stream.flush()

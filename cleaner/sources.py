@@ -1,0 +1,251 @@
+"""Inputs: files, folders and stdin as a lazy, ordered stream of documents.
+
+A ``Source`` is one input file (or stdin) with the output path it maps to; a ``Document`` is
+one text to clean: a whole ``.txt`` or HTML file, or one record of a JSONL stream. Nothing is
+read until it is needed and folders are walked one directory at a time, so a run over millions
+of files never holds their list. A problem with one input (unreadable, not text, invalid JSON,
+no text field) becomes that document's ``error`` with a reason a user can act on; it never stops
+the run.
+
+Kinds, by file name (case-insensitive): ``.txt`` text; ``.html``, ``.htm`` and their ``.gz``
+HTML (text extracted with trafilatura, cleaner.extract); ``.jsonl`` and ``.jsonl.gz`` JSON
+Lines, one document per record. A file named on the command line with another suffix is read as
+text; in folders, only the kinds above are picked up.
+"""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+import json
+import os
+import sys
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from itertools import chain
+from pathlib import Path
+from typing import BinaryIO
+
+SUFFIXES: dict[str, str] = {
+    ".txt": "txt",
+    ".html": "html", ".htm": "html", ".html.gz": "html", ".htm.gz": "html",
+    ".jsonl": "jsonl", ".jsonl.gz": "jsonl",
+}
+STDIN_NAME = "<stdin>"
+
+
+@dataclass(frozen=True)
+class Source:
+    """One input and where its output goes: ``stem`` is the output path without a suffix,
+    relative to the output folder (the input's path relative to the folder it was found in)."""
+
+    path: Path | None  # None for stdin
+    stem: Path
+    kind: str  # "txt", "html" or "jsonl"
+
+    @property
+    def name(self) -> str:
+        return STDIN_NAME if self.path is None else str(self.path)
+
+
+@dataclass(frozen=True)
+class Document:
+    """One text to clean. ``text`` is None for a file that the worker reads (``load_text``);
+    ``record`` is the JSON object a JSONL document came from; ``error`` says why the document
+    could not be read."""
+
+    source: Source
+    id: str
+    text: str | None = None
+    record: dict | None = None
+    error: str | None = None
+
+
+class ReadError(Exception):
+    """An input that cannot be turned into text; the message is the reason."""
+
+
+def kind_of(path: Path) -> str | None:
+    """The input kind from the file name, or None when it is not one cleaner reads."""
+    name = path.name.lower()
+    return next((kind for suffix, kind in SUFFIXES.items() if name.endswith(suffix)), None)
+
+
+def output_stem(rel: Path) -> Path:
+    """The output path of an input without its input suffix (``a/b.html.gz`` -> ``a/b``)."""
+    name = rel.name
+    for suffix in sorted(SUFFIXES, key=len, reverse=True):
+        if name.lower().endswith(suffix):
+            return rel.with_name(name[: -len(suffix)])
+    return rel.with_suffix("")
+
+
+def find_sources(paths: Iterable[Path], exclude: Path | None = None) -> Iterator[Source]:
+    """The inputs named on the command line, folders walked recursively in sorted order.
+
+    ``exclude`` (the output folder) is never entered, so outputs written inside an input
+    folder are not read back as inputs.
+    """
+    skip = exclude.resolve() if exclude is not None else None
+    for path in paths:
+        if path.is_dir():
+            for file in _walk(path, skip):
+                yield Source(file, output_stem(file.relative_to(path)), kind_of(file) or "txt")
+        else:
+            yield Source(path, output_stem(Path(path.name)), kind_of(path) or "txt")
+
+
+def _walk(folder: Path, skip: Path | None) -> Iterator[Path]:
+    """Files of a known kind under ``folder``, depth first, names sorted in each folder.
+
+    Only one folder's names are held at a time (about 75 bytes a file), the price of an input
+    order that is the same on every machine.
+    """
+    if skip is not None and folder.resolve() == skip:
+        return
+    try:
+        with os.scandir(folder) as it:
+            names = sorted(e.name for e in it if not e.name.startswith("."))
+    except OSError as exc:
+        print(f"cleaner: {folder}: cannot list folder ({exc.strerror or exc})", file=sys.stderr)
+        return
+    for name in names:
+        path = folder / name
+        if kind_of(path) is not None and not path.is_dir():
+            yield path
+        elif path.is_dir():
+            yield from _walk(path, skip)
+
+
+def documents(source: Source, text_field: str = "text", id_field: str | None = None,
+              stream: BinaryIO | None = None) -> Iterator[Document]:
+    """The documents of one source; ``stream`` is read instead of ``source.path`` (stdin)."""
+    if source.kind != "jsonl":
+        text = None
+        if stream is not None:
+            try:
+                text = decode_text(stream.read(), source.kind)
+            except ReadError as exc:
+                yield Document(source, source.name, error=str(exc))
+                return
+        yield Document(source, source.name, text=text)
+        return
+    yield from _records(source, text_field, id_field, stream)
+
+
+def _records(source: Source, text_field: str, id_field: str | None,
+             stream: BinaryIO | None) -> Iterator[Document]:
+    """One document per JSONL record; a bad record is a failed document, not a failed run."""
+    number = 0
+    try:
+        with _open(source, stream) as lines:
+            for number, raw in enumerate(lines, start=1):
+                if number == 1 and raw.startswith(codecs.BOM_UTF8):
+                    raw = raw[len(codecs.BOM_UTF8):]
+                if not raw.strip():
+                    continue
+                yield _record(source, number, raw, text_field, id_field)
+    except (OSError, EOFError, zlib.error) as exc:
+        where = f"after line {number}: " if number else ""
+        yield Document(source, source.name,
+                       error=f"{where}cannot read ({getattr(exc, 'strerror', None) or exc})")
+
+
+def _record(source: Source, number: int, raw: bytes, text_field: str,
+            id_field: str | None) -> Document:
+    fallback_id = f"{source.name}:{number}"
+    try:
+        record = json.loads(raw)
+    except ValueError as exc:
+        return Document(source, fallback_id, error=f"invalid JSON ({exc})")
+    if not isinstance(record, dict):
+        return Document(source, fallback_id, error="record is not a JSON object")
+    doc_id = record.get(id_field) if id_field else None
+    doc_id = fallback_id if doc_id is None else str(doc_id)
+    text = record.get(text_field)
+    if not isinstance(text, str):
+        problem = "no" if text is None else "a non-string"
+        return Document(source, doc_id, record=record,
+                        error=f"{problem} {text_field!r} field (see --text-field)")
+    return Document(source, doc_id, text=text, record=record)
+
+
+class _open:
+    """The lines of a JSONL source, gunzipped when the file starts with the gzip magic."""
+
+    def __init__(self, source: Source, stream: BinaryIO | None) -> None:
+        self.source, self.stream, self.file = source, stream, None
+
+    def __enter__(self) -> Iterator[bytes]:
+        raw = self.stream if self.stream is not None else open(self.source.path, "rb")  # noqa: SIM115
+        self.file = raw
+        if hasattr(raw, "peek") and raw.peek(2)[:2] == b"\x1f\x8b":
+            self.file = gzip.GzipFile(fileobj=raw)
+        return iter(self.file)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.stream is None and self.file is not None:
+            self.file.close()
+
+
+def load_text(doc: Document) -> str:
+    """The text of a document: its own, or its file read and, for HTML, extracted."""
+    if doc.text is not None:
+        return doc.text
+    try:
+        data = doc.source.path.read_bytes()
+    except OSError as exc:
+        raise ReadError(exc.strerror or str(exc)) from None
+    return decode_text(data, doc.source.kind)
+
+
+def decode_text(data: bytes, kind: str) -> str:
+    """File bytes as text: HTML through trafilatura, text as UTF-8 (with or without a
+    byte-order mark) or else the detected charset; binary data is refused."""
+    if kind == "html":
+        from cleaner.extract import html_to_text
+
+        try:
+            return html_to_text(data)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise ReadError(f"cannot decompress ({exc})") from None
+    from cleaner.extract import decode_bytes
+
+    utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    text = None if b"\x00" in data and not utf16 else decode_bytes(data)
+    if text is None or "\x00" in text:  # NUL bytes: not text in any charset we read
+        raise ReadError("binary data, not text")
+    return text
+
+
+def sniff_stdin(stream: BinaryIO, declared: str) -> tuple[str, BinaryIO]:
+    """The kind of stdin and a stream that still starts at its first byte.
+
+    ``declared`` is ``--input-format``; with ``auto``, a first non-blank character ``{`` means
+    JSONL, ``<!doctype`` or ``<html`` (any case) means HTML, anything else text.
+    """
+    if declared != "auto":
+        return declared, stream
+    head: list[bytes] = []
+    for line in stream:
+        head.append(line)
+        if line.strip():
+            break
+    first = b"".join(head).lstrip(codecs.BOM_UTF8 + b" \t\r\n").lower()
+    kind = ("jsonl" if first.startswith(b"{")
+            else "html" if first.startswith((b"<!doctype", b"<html")) else "txt")
+    return kind, _Chained(chain(head, stream))
+
+
+class _Chained:
+    """A binary stream made of already-read lines followed by the rest of the input."""
+
+    def __init__(self, lines: Iterator[bytes]) -> None:
+        self.lines = lines
+
+    def __iter__(self) -> Iterator[bytes]:
+        return self.lines
+
+    def read(self) -> bytes:
+        return b"".join(self.lines)

@@ -1,0 +1,104 @@
+"""Reading inputs: kinds and output names, folder walks, JSONL records, decoding, stdin."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+from pathlib import Path
+
+import pytest
+from inputs import ARTICLE
+
+from cleaner.sources import (
+    ReadError,
+    Source,
+    decode_text,
+    documents,
+    find_sources,
+    load_text,
+    sniff_stdin,
+)
+
+
+def test_folder_walk_kinds_order_and_output_stems(tmp_path: Path):
+    src = tmp_path / "in"
+    (src / "b").mkdir(parents=True)
+    for name in ("z.txt", "a.HTML", "b/c.htm.gz", "d.jsonl.gz", "e.md", ".hidden.txt"):
+        (src / name).write_bytes(b"x")
+    found = [(s.path.relative_to(src).as_posix(), s.stem.as_posix(), s.kind)
+             for s in find_sources([src])]
+    assert found == [("a.HTML", "a", "html"), ("b/c.htm.gz", "b/c", "html"),
+                     ("d.jsonl.gz", "d", "jsonl"), ("z.txt", "z", "txt")]
+
+
+def test_output_folder_inside_input_is_not_read(tmp_path: Path):
+    (tmp_path / "out").mkdir()
+    (tmp_path / "a.txt").write_text(ARTICLE)
+    (tmp_path / "out" / "a.txt").write_text(ARTICLE)
+    assert [s.path.name for s in find_sources([tmp_path], exclude=tmp_path / "out")] == ["a.txt"]
+
+
+def test_a_named_file_of_another_kind_is_read_as_text(tmp_path: Path):
+    (tmp_path / "notes.md").write_text(ARTICLE)
+    [source] = find_sources([tmp_path / "notes.md"])
+    assert source.kind == "txt" and source.stem == Path("notes")
+
+
+def _jsonl(tmp_path: Path, name: str, lines: list[str]) -> Source:
+    data = "\n".join(lines).encode("utf-8") + b"\n"
+    path = tmp_path / name
+    path.write_bytes(gzip.compress(data) if name.endswith(".gz") else data)
+    return next(iter(find_sources([path])))
+
+
+@pytest.mark.parametrize("name", ["r.jsonl", "r.jsonl.gz"])
+def test_jsonl_records_become_documents_and_bad_ones_fail_alone(tmp_path: Path, name: str):
+    source = _jsonl(tmp_path, name, [
+        json.dumps({"id": "a1", "body": ARTICLE, "url": "u"}), "",
+        "{not json", json.dumps({"id": "a3"}), json.dumps([1, 2]),
+        json.dumps({"id": "a5", "body": "Second text.\n"})])
+    docs = list(documents(source, text_field="body", id_field="id"))
+    assert [(d.id, d.error is None) for d in docs] == [
+        ("a1", True), (f"{source.name}:3", False), ("a3", False),
+        (f"{source.name}:5", False), ("a5", True)]
+    assert docs[0].text == ARTICLE and docs[0].record["url"] == "u"
+    assert "invalid JSON" in docs[1].error and "'body'" in docs[2].error
+    assert "not a JSON object" in docs[3].error
+
+
+def test_truncated_gzip_is_a_failure_not_a_crash(tmp_path: Path):
+    path = tmp_path / "t.jsonl.gz"
+    path.write_bytes(gzip.compress(b'{"text": "a"}\n' * 1000)[:60])
+    docs = list(documents(Source(path, Path("t"), "jsonl")))
+    assert docs[-1].error is not None and "cannot read" in docs[-1].error
+
+
+def test_text_decoding_bom_charset_and_binary(tmp_path: Path):
+    assert decode_text(b"\xef\xbb\xbfHello\n", "txt") == "Hello\n"
+    latin = "Grüße aus Köln, die Straße ist gesperrt.\n"
+    assert decode_text(latin.encode("latin-1"), "txt") == latin
+    with pytest.raises(ReadError, match="binary"):
+        decode_text(b"\x00\x01\x02\x89PNG\x00", "txt")
+    with pytest.raises(ReadError, match="No such file"):
+        load_text(next(documents(Source(tmp_path / "gone.txt", Path("gone"), "txt"))))
+
+
+def test_html_is_extracted_with_trafilatura(tmp_path: Path):
+    from inputs import PAGE
+
+    path = tmp_path / "p.html.gz"
+    path.write_bytes(gzip.compress(PAGE.encode()))
+    text = load_text(next(documents(next(iter(find_sources([path]))))))
+    assert "expansion joints" in text and "<p>" not in text and "Home" not in text
+
+
+@pytest.mark.parametrize(("data", "declared", "kind"), [
+    (b"\n\n  {\"text\": \"a\"}\n", "auto", "jsonl"),
+    (b"<!DOCTYPE html><html></html>", "auto", "html"),
+    (b"Plain {text}\n", "auto", "txt"),
+    (b"{\"text\": \"a\"}\n", "txt", "txt"),
+])
+def test_stdin_sniffing_keeps_every_byte(data: bytes, declared: str, kind: str):
+    found, stream = sniff_stdin(io.BytesIO(data), declared)
+    assert found == kind and stream.read() == data
