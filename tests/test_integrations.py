@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from cleaner.batch import read_text
 from cleaner.integrations import map_function
 
 SEED = "000_eac21cd5e3db0ab9.txt"
@@ -25,8 +24,8 @@ def test_datatrove_pipeline_cleans_documents_and_counts_removals_per_label(
 
     from cleaner.integrations import CleanerStep
 
-    seed = read_text(shared / "seeds" / SEED)
-    sample = read_text(SAMPLES / "en_recipe_blog.txt")
+    seed = (shared / "seeds" / SEED).read_text(encoding="utf-8")
+    sample = (SAMPLES / "en_recipe_blog.txt").read_text(encoding="utf-8")
     out = tmp_path / "out"
     out.mkdir()
 
@@ -40,7 +39,7 @@ def test_datatrove_pipeline_cleans_documents_and_counts_removals_per_label(
         tasks=1, logging_dir=str(tmp_path / "logs"),
     ).run()
 
-    expected = read_text(shared / "seeds" / "expected" / SEED)
+    expected = (shared / "seeds" / "expected" / SEED).read_text(encoding="utf-8")
     assert (out / SEED).read_text(encoding="utf-8") == expected
     assert (out / "sample.txt").read_text(encoding="utf-8") == cleaner.clean(sample)
     stats = json.loads((tmp_path / "logs" / "stats" / "00000.json").read_text())
@@ -59,15 +58,15 @@ def _total(stat: int | dict) -> int:
 
 def test_datasets_map_cleans_the_text_column_batched_and_in_processes(cleaner, shared: Path):
     datasets = pytest.importorskip("datasets", reason="the datasets extra is not installed")
-    seed = read_text(shared / "seeds" / SEED)
-    sample = read_text(SAMPLES / "de_lokalnachrichten.txt")
+    seed = (shared / "seeds" / SEED).read_text(encoding="utf-8")
+    sample = (SAMPLES / "de_lokalnachrichten.txt").read_text(encoding="utf-8")
     data = datasets.Dataset.from_dict({"body": [seed, sample, None], "url": ["a", "b", "c"]})
 
     f = map_function(text_field="body")
     assert pickle.loads(pickle.dumps(f))({"body": ["Share\n"]}) == f({"body": ["Share\n"]})
     for num_proc in (None, 2):
         out = data.map(f, batched=True, batch_size=2, num_proc=num_proc)
-        assert out["body"] == [read_text(shared / "seeds" / "expected" / SEED),
+        assert out["body"] == [(shared / "seeds" / "expected" / SEED).read_text(encoding="utf-8"),
                                cleaner.clean(sample), None]
         assert out["url"] == ["a", "b", "c"]
     assert data.map(map_function(cleaner, "body"))["body"][0] == out["body"][0]

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import numpy as np
 
-from cleaner.batch import read_text
 from cleaner.decode import Verdict, revise_with_repetition
 from cleaner.repetition import RepeatIndex, count_repeats, site_of_path, site_of_url
 
@@ -81,10 +80,10 @@ def test_repetition_removes_a_site_footer_the_model_misses_and_keeps_a_shared_qu
     cleaner, tmp_path: Path
 ):
     files = _site_folder(tmp_path)
-    index = count_repeats((site_of_path(f), read_text(f)) for f in files)
+    index = count_repeats((site_of_path(f), f.read_text(encoding="utf-8")) for f in files)
     alone, repeated = Counter(), Counter()
     for f in files:
-        text = read_text(f)
+        text = f.read_text(encoding="utf-8")
         pairs = zip(cleaner.explain(text).decisions,
                     cleaner.explain(text, index.site(site_of_path(f))).decisions)
         for before, after in pairs:
@@ -106,13 +105,13 @@ def test_repetition_removes_a_site_footer_the_model_misses_and_keeps_a_shared_qu
 
 def test_a_document_made_of_repeated_lines_is_a_copy_and_is_left_be(cleaner, tmp_path: Path):
     files = _site_folder(tmp_path)
-    text = read_text(files[0])
+    text = files[0].read_text(encoding="utf-8")
     copies = count_repeats([("s", text + f"\nCopy {i}\n") for i in range(12)])
     assert cleaner.explain(text, copies.site("s")) == cleaner.explain(text)
 
 
 def test_one_document_use_is_unchanged(cleaner):
-    text = read_text(DATA / "samples" / "000_eac21cd5e3db0ab9.txt")
+    text = (DATA / "samples" / "000_eac21cd5e3db0ab9.txt").read_text(encoding="utf-8")
     assert cleaner.explain(text, count_repeats([]).site("any")) == cleaner.explain(text)
 
 
