@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import random
 from collections import Counter
 from pathlib import Path
 
 import numpy as np
 
+from cleaner import Cleaner
+from cleaner.cli import main
 from cleaner.decode import Verdict, revise_with_repetition
 from cleaner.repetition import RepeatIndex, count_repeats, site_of_path, site_of_url
 
@@ -133,3 +136,38 @@ def test_a_repeated_run_goes_whole_when_most_of_it_is_unsure_and_sure_lines_stay
     copy = verdicts([0.5] * 6)
     revise_with_repetition(copy, words, [9, 9, 9, 9, 9, 0])
     assert not any(v.boilerplate for v in copy)
+
+
+def _outputs(out: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*.txt"))}
+
+
+def test_cleaner_clean_runs_two_passes_over_a_folder_whatever_the_jobs(tmp_path: Path):
+    _site_folder(tmp_path / "in")
+    runs = {name: tmp_path / name for name in ("on1", "on2", "off")}
+    assert main(["clean", str(tmp_path / "in"), "-o", str(runs["on1"]), "-q", "-j", "1"]) == 0
+    assert main(["clean", str(tmp_path / "in"), "-o", str(runs["on2"]), "-q", "-j", "2",
+                 "--chunk-size", "8"]) == 0  # five chunks over two worker processes
+    assert main(["clean", str(tmp_path / "in"), "-o", str(runs["off"]), "-q",
+                 "--no-repetition"]) == 0
+    on, off = _outputs(runs["on1"]), _outputs(runs["off"])
+    assert on == _outputs(runs["on2"]) and len(on) == 40
+    assert not any(SITE_BLOCK[3].encode() in text for text in on.values())
+    assert all(SITE_BLOCK[3].encode() in text for text in off.values())
+    assert sum(QUOTE.encode() in text for text in on.values()) == 14
+
+
+def test_jsonl_records_take_their_site_from_the_url_field(tmp_path: Path):
+    articles = sorted((DATA / "articles").glob("*/*.txt"))[:24]
+    records = [{"url": f"https://www.{'a' if i % 2 else 'b'}.example/{i}",
+                "text": a.read_text(encoding="utf-8") + ("\n" + "\n".join(SITE_BLOCK) if i % 2
+                                                         else "")}
+               for i, a in enumerate(articles)]
+    src = tmp_path / "crawl.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    assert main(["clean", str(src), "-o", str(tmp_path / "out"), "--format", "jsonl", "-q"]) == 0
+    out = [json.loads(line) for line in
+           (tmp_path / "out" / "crawl.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [r["url"] for r in out] == [r["url"] for r in records]
+    assert not any(SITE_BLOCK[3] in r["text"] for r in out)
+    assert [r["text"] for r in out[::2]] == [Cleaner().clean(r["text"]) for r in records[::2]]
