@@ -37,6 +37,7 @@ from typing import BinaryIO, TextIO
 from cleaner.document import Decision
 from cleaner.pipeline import Cleaner
 from cleaner.progress import Progress
+from cleaner.repetition import RepeatIndex, SiteRepeats, site_of_path, site_of_url
 from cleaner.sinks import Sink
 from cleaner.sources import Document, ReadError, Source, documents, load_text
 
@@ -51,7 +52,9 @@ class Options:
 
     ``max_removed_ratio`` flags a document when a larger share of its words was removed;
     ``on_excess`` says what then happens: ``keep`` writes it uncleaned, ``report`` writes it
-    cleaned and only flags it in the summary and the report.
+    cleaned and only flags it in the summary and the report. ``repeats`` is the evidence of a
+    first pass (repeated_lines): per site, its repeated lines (cleaner.repetition); a JSONL
+    record's site is the host of its ``site_field`` URL, any other document's its folder.
     """
 
     text_field: str = "text"
@@ -59,6 +62,8 @@ class Options:
     format: str = "txt"
     max_removed_ratio: float | None = None
     on_excess: str = "report"
+    site_field: str = "url"
+    repeats: dict[str, SiteRepeats] | None = None
 
 
 @dataclass
@@ -99,7 +104,8 @@ def clean_document(cleaner: Cleaner, doc: Document, options: Options) -> Outcome
     if doc.source.kind == "html" and not text.strip():
         return Outcome(skipped="no text extracted (trafilatura found no main text)")
     try:
-        result = cleaner.explain(text)
+        repeats = (options.repeats or {}).get(site_of(doc, options.site_field))
+        result = cleaner.explain(text, repeats)
     except Exception as exc:  # a bug must cost one document, not the run
         return Outcome(error=f"internal error ({type(exc).__name__}: {exc})")
     words = sum(len(d.text.split()) for d in result.decisions)
@@ -110,6 +116,34 @@ def clean_document(cleaner: Cleaner, doc: Document, options: Options) -> Outcome
         if options.on_excess == "keep":
             outcome.text = text
     return outcome
+
+
+def site_of(doc: Document, site_field: str) -> str:
+    """A document's site: the host of its record's URL field, else its file's folder."""
+    url = (doc.record or {}).get(site_field)
+    if isinstance(url, str) and url.strip():
+        return site_of_url(url)
+    return site_of_path(doc.source.path or Path(doc.source.name))
+
+
+def repeated_lines(sources: Iterable[Source], options: Options) -> dict[str, SiteRepeats]:
+    """The first pass of a run with repetition: the repeated lines of each site.
+
+    Text and JSONL files only (HTML would be extracted twice, stdin cannot be read twice); a
+    document that cannot be read is left to the second pass to report.
+    """
+    index = RepeatIndex()
+    for source in sources:
+        if source.path is None or source.kind == "html":
+            continue
+        for doc in documents(source, options.text_field, options.id_field):
+            try:
+                if doc.error is None:
+                    index.add(site_of(doc, options.site_field), load_text(doc))
+            except ReadError:
+                continue
+    return {site: repeats for site in sorted(index.documents)
+            if (repeats := index.site(site)).counts}
 
 
 def clean_chunk(cleaner: Cleaner, docs: Sequence[Document], options: Options) -> list[Outcome]:

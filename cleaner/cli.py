@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import json
 import os
 import sys
@@ -79,7 +80,7 @@ def _jobs(value: str) -> int:
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
-    from cleaner.batch import Options, State, run, settings_key
+    from cleaner.batch import Options, State, repeated_lines, run, settings_key
     from cleaner.files import atomic_file
     from cleaner.progress import Progress
     from cleaner.sinks import FolderSink, StreamSink
@@ -105,7 +106,11 @@ def cmd_clean(args: argparse.Namespace) -> int:
 
     cleaner = _cleaner(args)
     options = Options(text_field=args.text_field, id_field=args.id_field, format=args.format,
-                      max_removed_ratio=args.max_removed_ratio, on_excess=args.on_excess)
+                      max_removed_ratio=args.max_removed_ratio, on_excess=args.on_excess,
+                      site_field=args.site_field)
+    if args.repetition and not use_stdin:
+        options = dataclasses.replace(
+            options, repeats=repeated_lines(find_sources(paths, exclude=out_dir), options))
     stdin = None
     if use_stdin:
         kind, stdin = sniff_stdin(sys.stdin.buffer, args.input_format)
@@ -225,7 +230,11 @@ def cmd_train(args: argparse.Namespace) -> int:
               file=sys.stderr)
     settings = Settings(seed=args.seed)
     cache = None if args.no_cache else default_cache_dir()
-    docs, team = training_sets(args.data, shared, cache, settings, extra=args.extra)
+    try:
+        docs, team = training_sets(args.data, shared, cache, settings, extra=args.extra)
+    except (OSError, ValueError) as exc:
+        print(f"cleaner: {exc}", file=sys.stderr)
+        return 2
     model = fit(docs, team, settings)
     manifest = model.save(args.output, extra_info={
         "settings": vars(settings),
@@ -297,6 +306,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="flag a document when more than this share of its words is removed")
     p.add_argument("--on-excess", choices=("keep", "report"), default="report",
                    help="a flagged document is written uncleaned (keep) or cleaned (report)")
+    p.add_argument("--repetition", action=argparse.BooleanOptionalAction, default=True,
+                   help="first count the lines that recur across documents of a site and drop "
+                        "those the model is not sure of (text and JSONL inputs; on by default)")
+    p.add_argument("--site-field", default="url",
+                   help="JSONL field whose URL host names a record's site (else its folder)")
     _add_model_options(p)
     p.set_defaults(func=cmd_clean)
 
@@ -315,7 +329,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--shared", type=Path, help="the shared folder holding corpora/")
     p.add_argument("--no-corpora", action="store_true", help="train on the team's data only")
     p.add_argument("--extra", type=Path, nargs="*", default=[],
-                   help="your own labelled lines (TSV: label TAB text)")
+                   help="your own labelled lines: TSV (label TAB text) or a --report "
+                        "JSONL with corrected labels")
     p.add_argument("--seed", type=int, default=Settings().seed)
     p.add_argument("--no-cache", action="store_true", help="do not cache trafilatura text")
     p.set_defaults(func=cmd_train)

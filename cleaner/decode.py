@@ -25,6 +25,10 @@ LONG_LINE_WORDS = 15
 #: A heading is kept when article prose follows within this many lines (as in jusText).
 MAX_HEADING_DISTANCE = 5
 HEADING_WORDS = 20
+#: Repeated lines (recurring across documents of their site) go from this probability on,
+#: unless more than this share of the document's words recur (the document is a copy).
+REPEATED_FLOOR = 0.1
+MAX_REPEATED_SHARE = 0.7
 
 _CLIP = 8.0
 _WINDOW = 3
@@ -154,6 +158,34 @@ def revise_headings(verdicts: list[Verdict], lines: Sequence[Line]) -> None:
             v.boilerplate, v.reason = False, "context:heading"
 
 
+def revise_with_repetition(
+    verdicts: list[Verdict], words: np.ndarray, repeated: Sequence[int]
+) -> None:
+    """Lines that recur in many documents of their site go unless the model is sure of them.
+
+    The length-aware threshold protects a long line on the model's word alone; recurring across
+    a site's documents is evidence of its own. A run of consecutive repeated lines (a site's
+    appeal, footer or newsletter box) goes whole when most of its lines reach REPEATED_FLOOR, a
+    lone repeated line when it does: a sentence the model is sure of (a quote carried by many
+    reports) stays. A document made mostly of repeated lines is itself a copy (a page fetched
+    twice, a syndicated story) and is left be.
+    """
+    counts = np.asarray(repeated)
+    if words[counts > 0].sum() > MAX_REPEATED_SHARE * words.sum():
+        return
+    start = 0
+    for end in range(1, len(counts) + 1):
+        if end < len(counts) and (counts[end] > 0) == (counts[start] > 0):
+            continue
+        run = verdicts[start:end]
+        unsure = [v.score >= REPEATED_FLOOR for v in run]
+        if counts[start] and 2 * sum(unsure) > len(run):
+            for v, docs in zip(run, counts[start:end]):
+                if not v.boilerplate:
+                    v.boilerplate, v.reason = True, f"repeated:{docs}docs"
+        start = end
+
+
 def apply_line_rules(verdicts: list[Verdict], hits: Sequence[RuleHit]) -> None:
     """A whole-line rule decides its line outright."""
     for v, hit in zip(verdicts, hits):
@@ -220,13 +252,19 @@ def decode(
     threshold: float,
     word_cost: float,
     keep: frozenset[str],
+    repeated: Sequence[int] | None = None,
 ) -> list[Decision]:
-    """Run the decoding steps in order and return one decision per non-blank line."""
+    """Run the decoding steps in order and return one decision per non-blank line.
+
+    ``repeated`` gives, per line, in how many documents of its site it recurs (0: not repeated).
+    """
     words = line_lengths(lines)
     revised_p = revised_probability(line_p, context_p, words)
     limits = drop_thresholds(words, threshold, word_cost)
     verdicts = revise_with_context(line_p, revised_p, limits)
     revise_headings(verdicts, lines)
+    if repeated is not None:
+        revise_with_repetition(verdicts, words, repeated)
     apply_line_rules(verdicts, hits)
     expand_blocks(verdicts, hits)
     assign_labels(verdicts, kind_p)

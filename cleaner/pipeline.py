@@ -14,6 +14,7 @@ from cleaner.document import ARTICLE_LABELS, LABELS, Decision, Result
 from cleaner.features import Memo
 from cleaner.model import Model, sigmoid
 from cleaner.patterns import UserRule, first_match
+from cleaner.repetition import SiteRepeats
 from cleaner.rules import RuleHit, RuleSet
 from cleaner.segment import render, segment
 
@@ -73,15 +74,19 @@ class Cleaner:
             np.array([s[2] for s in scored]).reshape(len(texts), len(LABELS)),
         )
 
-    def explain(self, text: str) -> Result:
-        """Clean ``text`` and return the output with one decision per non-blank line."""
+    def explain(self, text: str, repeated: SiteRepeats | None = None) -> Result:
+        """Clean ``text`` and return the output with one decision per non-blank line.
+
+        ``repeated`` is the evidence of the document's site from a first pass over many
+        documents (cleaner.repetition); without it the document is cleaned on its own.
+        """
         lines = segment(text)
         body = [line for line in lines if not line.blank]
         hits, logits, kind_p = self.score([line.text for line in body])
         context_p = self.model.context_probability(context_features(body, hits, logits))
         decisions = decode(
             body, hits, sigmoid(logits), context_p, kind_p, self.threshold, self.word_cost,
-            self.keep,
+            self.keep, None if repeated is None else repeated.of([line.text for line in body]),
         )
         if self.patterns:
             decisions = [self._apply_patterns(d) for d in decisions]
@@ -95,9 +100,9 @@ class Cleaner:
         return dataclasses.replace(decision, label=rule.label, keep=rule.label in self.keep,
                                    reason=f"pattern:{rule.name}")
 
-    def clean(self, text: str) -> str:
+    def clean(self, text: str, repeated: SiteRepeats | None = None) -> str:
         """The cleaned text only."""
-        return self.explain(text).text
+        return self.explain(text, repeated).text
 
     __call__ = clean
 

@@ -18,6 +18,7 @@ pages under ``max_word_loss``.
 
 from __future__ import annotations
 
+import json
 import random
 import zlib
 from collections import Counter
@@ -87,9 +88,16 @@ def fold_of(key: str) -> int:
 
 
 def read_labelled(path: Path) -> list[list[tuple[str, str]]]:
-    """Blocks of (label, text) from a TSV: ``label<TAB>text``, ``#`` comments, blank = break."""
+    """Blocks of (label, text) from a TSV: ``label<TAB>text``, ``#`` comments, blank = break.
+
+    A ``cleaner clean --report`` file (JSON Lines, by its ``.jsonl`` name or a first character
+    ``{``) is read too, see read_report.
+    """
+    content = path.read_text(encoding="utf-8")
+    if path.suffix.lower() == ".jsonl" or content.lstrip().startswith("{"):
+        return read_report(path, content)
     blocks: list[list[tuple[str, str]]] = [[]]
-    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, raw in enumerate(content.splitlines(), start=1):
         if not raw.strip():
             blocks.append([])
             continue
@@ -100,6 +108,33 @@ def read_labelled(path: Path) -> list[list[tuple[str, str]]]:
             raise ValueError(f"{path}:{number}: expected 'label<TAB>text' with a known label")
         blocks[-1].append((label, text))
     return [b for b in blocks if b]
+
+
+def read_report(path: Path, content: str) -> list[list[tuple[str, str]]]:
+    """Blocks of (label, text) from a ``--report`` file, one block per document.
+
+    Each record lists the lines cleaner removed as ``{"line", "label", "score", "reason",
+    "text"}``; a user corrects the labels (``content`` for a line that should have stayed) and
+    trains on them. Records without ``removed`` (failed or skipped documents) add nothing.
+    """
+    blocks = []
+    for number, raw in enumerate(content.splitlines(), start=1):
+        if not raw.strip():
+            continue
+        try:
+            record = json.loads(raw)
+            lines = [(item["label"], item["text"]) for item in record.get("removed", [])]
+        except (json.JSONDecodeError, AttributeError, KeyError, TypeError) as exc:
+            raise ValueError(f"{path}:{number}: expected a --report record with 'removed' "
+                             f"lines holding 'label' and 'text' ({exc})") from None
+        bad = [label for label, text in lines
+               if label not in LABELS or not isinstance(text, str) or not text.strip()]
+        if bad:
+            raise ValueError(f"{path}:{number}: unknown label or empty text in 'removed' "
+                             f"(label {bad[0]!r}); known labels: {', '.join(LABELS)}")
+        if lines:
+            blocks.append(lines)
+    return blocks
 
 
 def team_blocks(paths: Iterable[Path]) -> list[list[tuple[str, str]]]:

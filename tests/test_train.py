@@ -2,11 +2,57 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+
+import pytest
 
 from cleaner import Cleaner
 from cleaner.cli import main
 from cleaner.model import Model, sha256_of
+from cleaner.train import DATA_DIR, Settings, read_labelled, training_sets
+
+# A `cleaner clean --report` file whose labels a user corrected: the first document's second
+# line was wrongly removed (now "content"); the failed document has no lines.
+REPORT = "\n".join(json.dumps(record) for record in [
+    {"source": "in/a.txt", "id": "in/a.txt", "status": "cleaned", "lines": 9, "words": 120,
+     "removed_lines": 2, "removed_words": 14, "removed": [
+         {"line": 2, "label": "navigation_share", "score": 1.0, "reason": "rule:share",
+          "text": "Share on Facebook"},
+         {"line": 7, "label": "content", "score": 0.71, "reason": "model",
+          "text": "The harbour master said the pier would reopen in spring."}]},
+    {"source": "in/b.txt", "id": "in/b.txt", "status": "failed", "reason": "not UTF-8 text"},
+    {"source": "in/c.txt", "id": "in/c.txt", "status": "cleaned", "removed": [
+        {"line": 1, "label": "signup_prompt", "score": 0.93, "reason": "model",
+         "text": "Get the Harbour Briefing every morning"}]},
+]) + "\n"
+
+
+def _team_lines() -> int:
+    return len(training_sets(DATA_DIR, None, None, Settings(), log=lambda *a: None)[1])
+
+
+def test_report_records_become_blocks_with_corrected_labels(tmp_path: Path):
+    for name in ("report.jsonl", "report.txt"):  # by extension, or by content
+        path = tmp_path / name
+        path.write_text(REPORT, encoding="utf-8")
+        assert read_labelled(path) == [
+            [("navigation_share", "Share on Facebook"),
+             ("content", "The harbour master said the pier would reopen in spring.")],
+            [("signup_prompt", "Get the Harbour Briefing every morning")],
+        ]
+
+
+def test_a_bad_report_is_named_with_its_line(tmp_path: Path, capsys):
+    path = tmp_path / "report.jsonl"
+    path.write_text(REPORT + '{"removed": [{"label": "footer", "text": "x"}]}\n',
+                    encoding="utf-8")
+    with pytest.raises(ValueError, match=r"report\.jsonl:4: .*'footer'"):
+        read_labelled(path)
+    assert main(["train", "--no-corpora", "--extra", str(path),
+                 "-o", str(tmp_path / "m.npz")]) == 2
+    assert "report.jsonl:4" in capsys.readouterr().err
+    assert not (tmp_path / "m.npz").exists()
 
 
 def test_train_is_deterministic_and_usable(tmp_path: Path):
@@ -14,13 +60,17 @@ def test_train_is_deterministic_and_usable(tmp_path: Path):
     extra.write_text("navigation_share\tBack to the shop front page\n\n"
                      "content\tThe shop reopened on Monday after a long renovation.\n",
                      encoding="utf-8")
+    report = tmp_path / "report.jsonl"
+    report.write_text(REPORT, encoding="utf-8")
     paths = [tmp_path / "a" / "m.npz", tmp_path / "b" / "m.npz"]
     for path in paths:
-        assert main(["train", "--no-corpora", "--extra", str(extra), "-o", str(path)]) == 0
+        assert main(["train", "--no-corpora", "--extra", str(extra), str(report),
+                     "-o", str(path)]) == 0
     assert sha256_of(paths[0]) == sha256_of(paths[1])
 
     model = Model.load(paths[0])
     assert model.info["sources"]["corpora"] is False
+    assert model.info["sources"]["team_lines"] == _team_lines() + 2 + 3
     cleaner = Cleaner(model)
     text = ("Ministers agree on new rail timetable\n\n"
             "The new timetable adds forty trains a day between the two largest cities and takes "
