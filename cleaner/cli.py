@@ -324,23 +324,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_explain)
 
     p = sub.add_parser("train", help="train the model from data/ and ../shared/corpora")
-    p.add_argument("-o", "--output", type=Path, default=Path("models/cleaner.npz"))
-    p.add_argument("--data", type=Path, default=DATA_DIR)
+    p.add_argument("-o", "--output", type=Path, default=Path("models/cleaner.npz"),
+                   help="the model file to write (its manifest goes beside it)")
+    p.add_argument("--data", type=Path, default=DATA_DIR, help="the team's data folder")
     p.add_argument("--shared", type=Path, help="the shared folder holding corpora/")
     p.add_argument("--no-corpora", action="store_true", help="train on the team's data only")
     p.add_argument("--extra", type=Path, nargs="*", default=[],
                    help="your own labelled lines: TSV (label TAB text) or a --report "
                         "JSONL with corrected labels")
-    p.add_argument("--seed", type=int, default=Settings().seed)
-    p.add_argument("--no-cache", action="store_true", help="do not cache trafilatura text")
+    p.add_argument("--seed", type=int, default=Settings().seed,
+                   help="seed of every random choice (same seed, same model bytes)")
+    p.add_argument("--no-cache", action="store_true",
+                   help="do not cache trafilatura text in ~/.cache/cleaner/extract")
     p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("evaluate", help="score the model on held-out data beside baselines")
-    p.add_argument("--data", type=Path, default=None)
-    p.add_argument("--shared", type=Path)
+    p.add_argument("--data", type=Path, default=None, help="the team's data folder")
+    p.add_argument("--shared", type=Path, help="the shared folder holding corpora/")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
     p.add_argument("--card", type=Path, help="also write a model card with these figures")
-    p.add_argument("--no-cache", action="store_true")
+    p.add_argument("--no-cache", action="store_true",
+                   help="do not cache trafilatura text in ~/.cache/cleaner/extract")
     _add_model_options(p)
     p.set_defaults(func=cmd_evaluate)
     return parser
