@@ -91,7 +91,8 @@ def cmd_clean(args: argparse.Namespace) -> int:
     """``cleaner clean``; SIGTERM stops it as Ctrl-C does (whole outputs only, exit 143)."""
     from cleaner.batch import STOP_SIGNALS, stop
 
-    previous = {signum: signal.signal(signum, stop) for signum in STOP_SIGNALS}
+    previous = {signum: signal.signal(signum, stop) for signum in STOP_SIGNALS
+                if signal.getsignal(signum) is not signal.SIG_IGN}  # a background job's stays
     try:
         return _clean(args)
     finally:
