@@ -418,13 +418,19 @@ def _interrupts_held() -> Iterator[None]:
     manager thread then fails with a KeyError) or inside tempfile.mkstemp before the name is
     known (leaving a temporary file behind). Held, it waits for the window's documents (a
     second or two; a document stops at its time limit) and the run stops between windows with
-    every output whole. Only signals that would interrupt (default SIGINT, or ``stop``) are
-    held, and only in the main thread.
+    every output whole. A second signal stops at once. Only signals that would interrupt
+    (default SIGINT, or ``stop``) are held, and only in the main thread.
     """
     held: list[int] = []
+
+    def hold(signum: int, frame: object) -> None:
+        held.append(signum)
+        if len(held) > 1:  # asked again: the user will not wait
+            raise Interrupted(signum)
+
     watched = [] if threading.current_thread() is not threading.main_thread() else [
         s for s in STOP_SIGNALS if signal.getsignal(s) in (signal.default_int_handler, stop)]
-    previous = {s: signal.signal(s, lambda signum, frame: held.append(signum)) for s in watched}
+    previous = {s: signal.signal(s, hold) for s in watched}
     try:
         yield
     finally:

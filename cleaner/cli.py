@@ -296,7 +296,7 @@ def _add_input_options(p: argparse.ArgumentParser) -> None:
                         "'<!doctype' HTML, else text)")
 
 
-#: The default of ``--doc-timeout``: a 20 MB document takes about 5 s on one core.
+#: The default of ``--doc-timeout``: a 20 MB document takes 3 to 5 s on one core.
 DOC_TIMEOUT = 60.0
 
 

@@ -255,6 +255,8 @@ def test_output_folder_inside_input_folder_is_not_read_back(awkward: Run):
     assert not any(row["source"].startswith(str(awkward.out)) for row in awkward.report.values())
     rerun = clean_awkward(awkward.src, awkward.out, unprivileged() or (), awkward.locked)
     assert not any(row["source"].startswith(str(awkward.out)) for row in rerun.report.values())
+    report = awkward.src / "cleaned-report.jsonl"  # the first run's --report, an input's sibling
+    assert report.is_file() and str(report) not in {row["source"] for row in rerun.report.values()}
     assert rerun.result.returncode == 1  # the bad inputs are still bad
     up_to_date = [row for row in rerun.report.values() if row["status"] == "skipped"
                   and row["reason"] == "output up to date"]
@@ -303,6 +305,22 @@ def test_a_slow_document_hits_the_time_limit_and_the_run_goes_on(tmp_path: Path,
 
 
 # --- interruptions --------------------------------------------------------------------------
+
+
+def test_a_stop_waits_for_the_window_and_a_second_one_does_not():
+    from cleaner.batch import Interrupted, _interrupts_held
+
+    finished = []
+    with pytest.raises(Interrupted) as stopped, _interrupts_held():
+        os.kill(os.getpid(), signal.SIGINT)
+        finished.append("window")
+    assert finished == ["window"] and stopped.value.signum == signal.SIGINT
+    with pytest.raises(Interrupted), _interrupts_held():
+        os.kill(os.getpid(), signal.SIGINT)
+        os.kill(os.getpid(), signal.SIGINT)
+        finished.append("never")
+    assert finished == ["window"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
 @pytest.mark.parametrize(("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
