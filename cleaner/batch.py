@@ -8,6 +8,9 @@ once per chunk, not per file). Results come back in input order and are written 
 (cleaner.sinks), so the output, the report and the summary are the same bytes whatever the
 number of jobs.
 
+A document gets at most ``Options.doc_timeout`` seconds (reading, HTML extraction and
+cleaning), so one pathological page cannot stall a run: it fails with its reason instead.
+
 Resume: a small SQLite file in the output folder (``.cleaner-state.sqlite``) records, for every
 output, the input it came from (path, size, mtime) and the settings that shaped it (model
 weights, policy, patterns, options). An output whose record still matches is skipped;
@@ -44,6 +47,9 @@ from cleaner.sources import Document, ReadError, Source, documents, load_text
 CHUNK_DOCS = 128
 CHUNK_CHARS = 4_000_000
 STATE_FILE = ".cleaner-state.sqlite"
+UP_TO_DATE = "output up to date"
+#: Signals that stop a run between windows, every output whole (SIGTERM as Ctrl-C does).
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,7 @@ class Options:
     cleaned and only flags it in the summary and the report. ``repeats`` is the evidence of a
     first pass (repeated_lines): per site, its repeated lines (cleaner.repetition); a JSONL
     record's site is the host of its ``site_field`` URL, any other document's its folder.
+    ``doc_timeout`` is the most seconds one document may take (None: no limit, see time_limit).
     """
 
     text_field: str = "text"
@@ -64,6 +71,7 @@ class Options:
     on_excess: str = "report"
     site_field: str = "url"
     repeats: dict[str, SiteRepeats] | None = None
+    doc_timeout: float | None = None
 
 
 @dataclass
@@ -94,9 +102,18 @@ class Outcome:
 
 
 def clean_document(cleaner: Cleaner, doc: Document, options: Options) -> Outcome:
-    """Read, clean and check one document; any problem becomes the outcome's ``error``."""
+    """Read, clean and check one document within its time limit; any problem becomes the
+    outcome's ``error``."""
     if doc.error is not None:
         return Outcome(error=doc.error)
+    try:
+        with time_limit(options.doc_timeout):
+            return _clean(cleaner, doc, options)
+    except DocumentTimeout:
+        return Outcome(error=f"time limit exceeded ({options.doc_timeout:g} s, see --doc-timeout)")
+
+
+def _clean(cleaner: Cleaner, doc: Document, options: Options) -> Outcome:
     try:
         text = load_text(doc)
     except ReadError as exc:
@@ -116,6 +133,38 @@ def clean_document(cleaner: Cleaner, doc: Document, options: Options) -> Outcome
         if options.on_excess == "keep":
             outcome.text = text
     return outcome
+
+
+class DocumentTimeout(BaseException):
+    """A document ran past its time limit. Not an Exception, so that no ``except Exception`` in
+    the code it stops (trafilatura has many) can swallow it."""
+
+
+@contextmanager
+def time_limit(seconds: float | None) -> Iterator[None]:
+    """Raise DocumentTimeout in the ``with`` block once ``seconds`` (wall clock) have passed.
+
+    An interval timer and SIGALRM: POSIX only, and only in a process's main thread, which is
+    where cleaner and joblib's worker processes clean documents; elsewhere (Windows, the
+    threads of Dask workers) there is no limit. Python code stops between two bytecodes; a long
+    call into C (lxml parsing one page) stops when it returns. The Cleaner's memos stay valid:
+    an entry is stored only once computed.
+    """
+    if not seconds or not hasattr(signal, "setitimer") or \
+            threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expired(signum: int, frame: object) -> None:
+        raise DocumentTimeout
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def site_of(doc: Document, site_field: str) -> str:
@@ -165,6 +214,12 @@ class Summary:
     skipped: Counter[str] = field(default_factory=Counter)
     failed: Counter[str] = field(default_factory=Counter)
 
+    @property
+    def not_cleaned(self) -> int:
+        """Documents that gave no output, other than those already up to date."""
+        return sum(self.failed.values()) + sum(
+            n for reason, n in self.skipped.items() if reason != UP_TO_DATE)
+
     def add(self, outcome: Outcome) -> None:
         if outcome.error is not None:
             self.failed[_reason_key(outcome.error)] += 1
@@ -195,6 +250,9 @@ class Summary:
         for title, counts in (("skipped", self.skipped), ("failed", self.failed)):
             for reason, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
                 rows.append(f"  {title}: {n:,} ({reason})")
+        if self.not_cleaned:
+            rows.append(f"cleaner: {self.not_cleaned:,} document(s) skipped or failed, each "
+                        "named above with its reason")
         return "\n".join(rows)
 
 
@@ -222,7 +280,7 @@ class State:
     def claim(self, source: Source, target: Path) -> tuple[str, str | None]:
         """``("todo", None)``, ``("fresh", None)`` when the output is up to date, or
         ``("collision", other input)`` when this run already writes ``target``."""
-        key, name = str(target), str(source.path.resolve())
+        key, name = str(target), os.path.realpath(source.path)
         row = self.db.execute("SELECT input, size, mtime_ns, settings, run FROM outputs "
                               "WHERE output = ?", (key,)).fetchone()
         if row is not None and row[4] == self.run:
@@ -269,7 +327,8 @@ def settings_key(cleaner: Cleaner, options: Options) -> str:
         "threshold": cleaner.threshold, "word_cost": cleaner.word_cost,
         "keep": sorted(cleaner.keep),
         "patterns": [(r.name, r.label, r.regex.pattern, r.regex.flags) for r in cleaner.patterns],
-        "options": dataclasses.asdict(options),
+        # The time limit changes which documents fail, never the output of one that succeeds.
+        "options": dataclasses.asdict(dataclasses.replace(options, doc_timeout=None)),
         "html": repr(sorted(HTML_MODE_SETTINGS.items())),
     }, sort_keys=True, default=str).encode())
     return h.hexdigest()
@@ -309,9 +368,11 @@ def run(
     try:
         with _Workers(jobs) as workers:
             while chunks := list(islice(chunks_in, window)):
-                todo = [docs for chunk in chunks if (docs := [d for d, done in chunk if not done])]
-                fresh = iter([out for outs in workers.map(cleaner, todo, options) for out in outs])
-                with _interrupts_held():
+                with _interrupts_held():  # a stop waits for the window's documents
+                    todo = [docs for chunk in chunks
+                            if (docs := [d for d, done in chunk if not done])]
+                    fresh = iter([out for outs in workers.map(cleaner, todo, options)
+                                  for out in outs])
                     for doc, outcome in (pair for chunk in chunks for pair in chunk):
                         outcome = outcome or next(fresh)
                         if doc.source is not current:
@@ -336,26 +397,47 @@ def run(
     return summary
 
 
+class Interrupted(KeyboardInterrupt):
+    """SIGINT (Ctrl-C) or SIGTERM: the run stops; ``signum`` says which."""
+
+    def __init__(self, signum: int = signal.SIGINT) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def stop(signum: int, frame: object) -> None:
+    """The handler of STOP_SIGNALS in ``cleaner clean`` (SIGINT's default raises alike)."""
+    raise Interrupted(signum)
+
+
 @contextmanager
 def _interrupts_held() -> Iterator[None]:
-    """Hold Ctrl-C while a window's outputs are written and recorded, then raise it.
+    """Hold SIGINT and SIGTERM while a window is cleaned, written and recorded, then raise.
 
-    A KeyboardInterrupt can land anywhere, even inside tempfile.mkstemp before its name is
-    known, which would leave a temporary file behind; held, it waits for the writes (a fraction
-    of a second) and the run stops between windows with every output whole.
+    An interrupt can land anywhere: inside joblib's bookkeeping of tasks in flight (its
+    manager thread then fails with a KeyError) or inside tempfile.mkstemp before the name is
+    known (leaving a temporary file behind). Held, it waits for the window's documents (a
+    second or two; a document stops at its time limit) and the run stops between windows with
+    every output whole. A second signal stops at once. Only signals that would interrupt
+    (default SIGINT, or ``stop``) are held, and only in the main thread.
     """
     held: list[int] = []
-    if threading.current_thread() is not threading.main_thread() or \
-            signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
-        yield
-        return
-    signal.signal(signal.SIGINT, lambda signum, frame: held.append(signum))
+
+    def hold(signum: int, frame: object) -> None:
+        held.append(signum)
+        if len(held) > 1:  # asked again: the user will not wait
+            raise Interrupted(signum)
+
+    watched = [] if threading.current_thread() is not threading.main_thread() else [
+        s for s in STOP_SIGNALS if signal.getsignal(s) in (signal.default_int_handler, stop)]
+    previous = {s: signal.signal(s, hold) for s in watched}
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, signal.default_int_handler)
+        for s, handler in previous.items():
+            signal.signal(s, handler)
     if held:
-        raise KeyboardInterrupt
+        raise Interrupted(held[0])
 
 
 class _Workers:
@@ -388,8 +470,9 @@ def _items(sources: Iterable[Source], sink: Sink, options: Options, state: State
     """Every document to clean, or already decided (up to date, colliding output)."""
     for source in sources:
         target = sink.target(source)
-        if state is not None and source.path is not None and target is not None:
-            if source.path.resolve() == target.resolve():
+        if state is not None and source.path is not None and target is not None \
+                and source.error is None:
+            if os.path.realpath(source.path) == os.path.realpath(target):  # no raise on loops
                 yield Document(source, source.name), Outcome(
                     error=f"output would overwrite the input ({target})")
                 continue
@@ -400,7 +483,7 @@ def _items(sources: Iterable[Source], sink: Sink, options: Options, state: State
                           "rename one of them)")
                 continue
             if verdict == "fresh":
-                yield Document(source, source.name), Outcome(skipped="output up to date")
+                yield Document(source, source.name), Outcome(skipped=UP_TO_DATE)
                 continue
         stream = stdin if source.path is None else None
         for doc in documents(source, options.text_field, options.id_field, stream):
@@ -432,6 +515,8 @@ def _deliver(doc: Document, outcome: Outcome, sink: Sink, summary: Summary,
     summary.add(outcome)
     if outcome.error is not None:
         print(f"cleaner: {doc.id}: {outcome.error}", file=errors)
+    elif outcome.skipped not in (None, UP_TO_DATE):
+        print(f"cleaner: {doc.id}: skipped, {outcome.skipped}", file=errors)
     if report is not None:
         report.write(_report_line(doc, outcome))
     return outcome.error is None and outcome.skipped is None

@@ -7,6 +7,7 @@ import contextlib
 import dataclasses
 import json
 import os
+import signal
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -79,7 +80,27 @@ def _jobs(value: str) -> int:
     return jobs
 
 
+def _seconds(value: str) -> float | None:
+    seconds = float(value)
+    if seconds < 0:
+        raise argparse.ArgumentTypeError(f"{value} is negative; use 0 for no limit")
+    return seconds or None
+
+
 def cmd_clean(args: argparse.Namespace) -> int:
+    """``cleaner clean``; SIGTERM stops it as Ctrl-C does (whole outputs only, exit 143)."""
+    from cleaner.batch import STOP_SIGNALS, stop
+
+    previous = {signum: signal.signal(signum, stop) for signum in STOP_SIGNALS
+                if signal.getsignal(signum) is not signal.SIG_IGN}  # a background job's stays
+    try:
+        return _clean(args)
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _clean(args: argparse.Namespace) -> int:
     from cleaner.batch import Options, State, repeated_lines, run, settings_key
     from cleaner.files import atomic_file
     from cleaner.progress import Progress
@@ -104,19 +125,20 @@ def cmd_clean(args: argparse.Namespace) -> int:
     if out_dir and any(p.is_dir() and p.resolve() == out_dir.resolve() for p in paths):
         return _usage(f"the output folder {out} is an input folder; choose another (-o)")
 
+    skip = [p for p in (out_dir, args.report) if p is not None]  # never read back as inputs
     cleaner = _cleaner(args)
     options = Options(text_field=args.text_field, id_field=args.id_field, format=args.format,
                       max_removed_ratio=args.max_removed_ratio, on_excess=args.on_excess,
-                      site_field=args.site_field)
+                      site_field=args.site_field, doc_timeout=args.doc_timeout)
     if args.repetition and not use_stdin:
         options = dataclasses.replace(
-            options, repeats=repeated_lines(find_sources(paths, exclude=out_dir), options))
+            options, repeats=repeated_lines(find_sources(paths, exclude=skip), options))
     stdin = None
     if use_stdin:
         kind, stdin = sniff_stdin(sys.stdin.buffer, args.input_format)
         sources = [Source(None, Path("stdin"), kind)]
     else:
-        sources = find_sources(paths, exclude=out_dir)
+        sources = find_sources(paths, exclude=skip)
     if out_dir is None:
         sink, state = StreamSink(sys.stdout.buffer, args.format, args.text_field), None
     else:
@@ -124,7 +146,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
         state = State(out_dir, settings_key(cleaner, options), force=args.force)
     progress = None
     if not args.quiet and sys.stderr.isatty() and not use_stdin:
-        progress = Progress(sum(1 for _ in find_sources(paths, exclude=out_dir)))
+        progress = Progress(sum(1 for _ in find_sources(paths, exclude=skip)))
 
     with _backend(args.dask, cleaner) as jobs, (atomic_file(args.report) if args.report
                                        else contextlib.nullcontext()) as report:
@@ -139,8 +161,9 @@ def cmd_clean(args: argparse.Namespace) -> int:
     if handled == 0:
         print("cleaner: no inputs found (.txt, .html, .htm, .html.gz, .htm.gz, .jsonl, "
               ".jsonl.gz)", file=sys.stderr)
-        return 1
-    return 1 if summary.failed else 0
+        return 2  # nothing to do: like a command that cannot start
+    # 1: the run went through, but some inputs gave no output (each named above).
+    return 1 if summary.not_cleaned else 0
 
 
 @contextlib.contextmanager
@@ -273,6 +296,10 @@ def _add_input_options(p: argparse.ArgumentParser) -> None:
                         "'<!doctype' HTML, else text)")
 
 
+#: The default of ``--doc-timeout``: a 20 MB document takes 3 to 5 s on one core.
+DOC_TIMEOUT = 60.0
+
+
 def build_parser() -> argparse.ArgumentParser:
     from cleaner.batch import CHUNK_DOCS
     from cleaner.sinks import FORMATS
@@ -299,6 +326,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dask", metavar="ADDRESS",
                    help="run on the Dask cluster whose scheduler is at ADDRESS")
     p.add_argument("--force", action="store_true", help="redo outputs that are up to date")
+    p.add_argument("--doc-timeout", type=_seconds, default=DOC_TIMEOUT, metavar="SECONDS",
+                   help="most seconds one document may take to read and clean; it fails when "
+                        f"it takes longer (default {DOC_TIMEOUT:g}; 0: no limit)")
     p.add_argument("--report", type=Path, metavar="FILE",
                    help="write a JSONL audit: one record per document with every removed line")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no summary")
@@ -360,10 +390,10 @@ def main(argv: list[str] | None = None) -> int:
     except (ModelError, PatternError, CommandError) as exc:
         print(f"cleaner: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         print("\ncleaner: interrupted; finished outputs are kept, a rerun does the rest",
               file=sys.stderr)
-        return 130
+        return 128 + getattr(exc, "signum", signal.SIGINT)  # 130 for SIGINT, 143 for SIGTERM
 
 
 if __name__ == "__main__":

@@ -35,7 +35,8 @@ MIN_SITE_DOCS = 10
 def line_key(text: str) -> int:
     """An 8-byte hash of the line, casefolded and with whitespace folded."""
     norm = " ".join(text.casefold().split())
-    return int.from_bytes(hashlib.blake2b(norm.encode("utf-8"), digest_size=8).digest(), "big")
+    data = norm.encode("utf-8", "surrogatepass")  # a str may hold a lone surrogate
+    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "big")
 
 
 def site_of_url(url: str) -> str:

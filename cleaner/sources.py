@@ -16,10 +16,11 @@ text; in folders, only the kinds above are picked up.
 from __future__ import annotations
 
 import codecs
+import errno
 import gzip
 import json
 import os
-import sys
+import re
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -33,6 +34,8 @@ SUFFIXES: dict[str, str] = {
     ".jsonl": "jsonl", ".jsonl.gz": "jsonl",
 }
 STDIN_NAME = "<stdin>"
+# A JSON escape of a UTF-16 surrogate: JSON may hold one alone, which is no Unicode text.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,7 @@ class Source:
     path: Path | None  # None for stdin
     stem: Path
     kind: str  # "txt", "html" or "jsonl"
+    error: str | None = None  # why it cannot be read at all (a folder that cannot be listed)
 
     @property
     def name(self) -> str:
@@ -81,46 +85,56 @@ def output_stem(rel: Path) -> Path:
     return rel.with_suffix("")
 
 
-def find_sources(paths: Iterable[Path], exclude: Path | None = None) -> Iterator[Source]:
+def find_sources(paths: Iterable[Path], exclude: Path | Iterable[Path] | None = None
+                 ) -> Iterator[Source]:
     """The inputs named on the command line, folders walked recursively in sorted order.
 
-    ``exclude`` (the output folder) is never entered, so outputs written inside an input
-    folder are not read back as inputs.
+    ``exclude`` (the output folder, the report file) is never read, so outputs written inside
+    an input folder are not read back as inputs. A folder that cannot be listed becomes a
+    source with an ``error``.
     """
-    skip = exclude.resolve() if exclude is not None else None
+    skip = {os.path.realpath(p) for p in ([exclude] if isinstance(exclude, Path)
+                                          else exclude or ())}
     for path in paths:
         if path.is_dir():
-            for file in _walk(path, skip):
-                yield Source(file, output_stem(file.relative_to(path)), kind_of(file) or "txt")
+            for file, error in _walk(path, skip):
+                yield Source(file, output_stem(file.relative_to(path)), kind_of(file) or "txt",
+                             error)
         else:
             yield Source(path, output_stem(Path(path.name)), kind_of(path) or "txt")
 
 
-def _walk(folder: Path, skip: Path | None) -> Iterator[Path]:
-    """Files of a known kind under ``folder``, depth first, names sorted in each folder.
+def _walk(folder: Path, skip: set[str]) -> Iterator[tuple[Path, str | None]]:
+    """Files of a known kind under ``folder``, depth first, names sorted in each folder, each
+    with None, or a folder that cannot be listed with the reason.
 
     Only one folder's names are held at a time (about 75 bytes a file), the price of an input
     order that is the same on every machine.
     """
-    if skip is not None and folder.resolve() == skip:
+    if os.path.realpath(folder) in skip:
         return
+    skip_names = {os.path.basename(p) for p in skip}  # resolve only a name that may match
     try:
         with os.scandir(folder) as it:
             names = sorted(e.name for e in it if not e.name.startswith("."))
     except OSError as exc:
-        print(f"cleaner: {folder}: cannot list folder ({exc.strerror or exc})", file=sys.stderr)
+        yield folder, f"cannot list folder ({read_problem(folder, exc)})"
         return
     for name in names:
         path = folder / name
-        if kind_of(path) is not None and not path.is_dir():
-            yield path
-        elif path.is_dir():
+        if path.is_dir():
             yield from _walk(path, skip)
+        elif kind_of(path) is not None and (
+                name not in skip_names or os.path.realpath(path) not in skip):
+            yield path, None
 
 
 def documents(source: Source, text_field: str = "text", id_field: str | None = None,
               stream: BinaryIO | None = None) -> Iterator[Document]:
     """The documents of one source; ``stream`` is read instead of ``source.path`` (stdin)."""
+    if source.error is not None:
+        yield Document(source, source.name, error=source.error)
+        return
     if source.kind != "jsonl":
         text = None
         if stream is not None:
@@ -148,8 +162,8 @@ def _records(source: Source, text_field: str, id_field: str | None,
                 yield _record(source, number, raw, text_field, id_field)
     except (OSError, EOFError, zlib.error) as exc:
         where = f"after line {number}: " if number else ""
-        yield Document(source, source.name,
-                       error=f"{where}cannot read ({getattr(exc, 'strerror', None) or exc})")
+        problem = read_problem(source.path, exc) if isinstance(exc, OSError) else str(exc)
+        yield Document(source, source.name, error=f"cannot read ({where}{problem})")
 
 
 def _record(source: Source, number: int, raw: bytes, text_field: str,
@@ -161,6 +175,12 @@ def _record(source: Source, number: int, raw: bytes, text_field: str,
         return Document(source, fallback_id, error=f"invalid JSON ({exc})")
     if not isinstance(record, dict):
         return Document(source, fallback_id, error="record is not a JSON object")
+    if _SURROGATE_ESCAPE.search(raw):  # a pair is fine; one alone cannot be written as UTF-8
+        try:
+            json.dumps(record, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            return Document(source, fallback_id,
+                            error="invalid JSON (a lone UTF-16 surrogate escape, not Unicode text)")
     doc_id = record.get(id_field) if id_field else None
     doc_id = fallback_id if doc_id is None else str(doc_id)
     text = record.get(text_field)
@@ -196,8 +216,19 @@ def load_text(doc: Document) -> str:
     try:
         data = doc.source.path.read_bytes()
     except OSError as exc:
-        raise ReadError(exc.strerror or str(exc)) from None
+        raise ReadError(read_problem(doc.source.path, exc)) from None
     return decode_text(data, doc.source.kind)
+
+
+def read_problem(path: Path | None, exc: OSError) -> str:
+    """Why a file could not be read, in words a user can act on."""
+    if exc.errno == errno.ENOENT and path is not None and path.is_symlink():
+        return f"broken symbolic link (to {os.readlink(path)})"
+    if exc.errno == errno.ELOOP:
+        return "symbolic link loop"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "permission denied"
+    return exc.strerror or str(exc)
 
 
 def decode_text(data: bytes, kind: str) -> str:

@@ -125,7 +125,7 @@ def test_summary_exit_codes_and_report_file(tmp_path: Path):
     empty = tmp_path / "empty"
     empty.mkdir()
     r = run("clean", str(empty), "-o", str(tmp_path / "out2"))
-    assert r.returncode == 1 and "no inputs found" in r.stderr
+    assert r.returncode == 2 and "no inputs found" in r.stderr  # nothing to do
 
 
 def _on_terminal(*args: str, **env: str) -> str:

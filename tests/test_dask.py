@@ -1,7 +1,9 @@
-"""The batch job on a real Dask cluster (LocalCluster on loopback) gives the local bytes."""
+"""Determinism: `--jobs 1`, `--jobs 2` and a real Dask cluster (LocalCluster on loopback) write
+the same bytes, outputs and report, on a mixed folder with repetition across documents."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import subprocess
 import sys
@@ -9,34 +11,57 @@ from pathlib import Path
 
 import pytest
 from inputs import ARTICLE, PAGE
+from test_repetition import DATA, SITE_BLOCK
 
 distributed = pytest.importorskip("distributed", reason="the dask extra is not installed")
 
 
-def test_dask_run_equals_local_run(tmp_path: Path):
-    src = tmp_path / "in"
-    src.mkdir()
-    for i in range(6):
-        (src / f"{i}.txt").write_text(ARTICLE.replace("six", str(i + 2)), encoding="utf-8")
+def mixed_folder(src: Path) -> None:
+    """A site folder and a JSONL site whose articles share a footer, HTML, legacy encodings,
+    and a file that fails."""
+    site = src / "site"
+    site.mkdir(parents=True)
+    footer = "\n\n".join(SITE_BLOCK) + "\n"
+    articles = [p.read_text(encoding="utf-8") for p in sorted((DATA / "articles").glob("*/*.txt"))]
+    for i, article in enumerate(articles[:12]):
+        (site / f"{i:02d}.txt").write_text(article + "\n" + footer, encoding="utf-8")
     (src / "page.html").write_text(PAGE, encoding="utf-8")
-    (src / "r.jsonl").write_text("".join(json.dumps({"n": i, "text": ARTICLE}) + "\n"
-                                         for i in range(5)), encoding="utf-8")
+    (src / "page2.htm.gz").write_bytes(gzip.compress(PAGE.replace("forty", "fifty").encode()))
+    (src / "r.jsonl").write_text("".join(
+        json.dumps({"n": i, "url": f"https://www.example.org/{i}",
+                    "text": article + "\n" + footer}) + "\n"
+        for i, article in enumerate(articles[12:23])), encoding="utf-8")
+    (src / "utf16.txt").write_bytes(ARTICLE.encode("utf-16"))
+    (src / "cp1251.txt").write_bytes("Мост закроют на шесть недель с понедельника, сообщили "
+                                     "в мэрии.\n".encode("cp1251"))
+    (src / "bad.txt").write_bytes(b"\x00\x01binary")
+
+
+def test_jobs_and_dask_write_the_same_bytes(tmp_path: Path):
+    src = tmp_path / "in"
+    mixed_folder(src)
 
     def clean(out: str, *extra: str) -> dict[str, bytes]:
         r = subprocess.run([sys.executable, "-m", "cleaner.cli", "clean", str(src), "-o",
                             str(tmp_path / out), "--report", str(tmp_path / f"{out}.jsonl"),
-                            "-q", "--chunk-size", "2", *extra],
+                            "--chunk-size", "2", *extra],
                            capture_output=True, text=True, timeout=300)
-        assert r.returncode == 0, r.stderr
-        files = {p.name: p.read_bytes() for p in (tmp_path / out).iterdir()
-                 if p.suffix in (".txt", ".jsonl")}
-        return {**files, "report": (tmp_path / f"{out}.jsonl").read_bytes()}
+        assert r.returncode == 1 and "bad.txt: binary data, not text" in r.stderr, r.stderr
+        files = {p.relative_to(tmp_path / out).as_posix(): p.read_bytes()
+                 for p in sorted((tmp_path / out).rglob("*")) if p.suffix in (".txt", ".jsonl")}
+        return {**files, "report": (tmp_path / f"{out}.jsonl").read_bytes(),
+                "summary": r.stderr.encode()}
 
-    local = clean("local", "--jobs", "1")
+    one = clean("one", "--jobs", "1")
+    two = clean("two", "--jobs", "2")
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
                                   host="127.0.0.1", protocol="tcp",
                                   dashboard_address=None) as cluster:
         on_dask = clean("dask", "--dask", cluster.scheduler_address)
         assert cluster.scheduler.transition_counter > 0, "no task ran on the cluster"
-    assert on_dask == local and len(local) == 9
-    assert b"ring road" in local["3.txt"] and b"Advertisement" not in local["3.txt"]
+    assert two == one and on_dask == one
+    assert len(one) == 19  # 12 + 2 + 1 + 2 outputs, the report, the summary
+    # Repetition took part: the footer the model keeps alone goes as a repeated line.
+    assert b'"reason": "repeated:' in one["report"]
+    assert not any(line.encode() in one[f"site/{i:02d}.txt"] for line in SITE_BLOCK
+                   for i in range(12))
