@@ -20,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import multiprocessing
 import os
 import signal
 import sqlite3
@@ -28,13 +29,14 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
-from cleaner.document import Decision
+from cleaner.document import Decision, Result
 from cleaner.pipeline import Cleaner
 from cleaner.progress import Progress
 from cleaner.repetition import RepeatIndex, SiteRepeats, site_of_path, site_of_url
@@ -43,6 +45,8 @@ from cleaner.sources import Document, ReadError, Source, documents, load_text
 
 CHUNK_DOCS = 128
 CHUNK_CHARS = 4_000_000
+#: Characters of documents a worker cleans as one batch (their new lines scored at once).
+BATCH_CHARS = 1_000_000
 STATE_FILE = ".cleaner-state.sqlite"
 
 
@@ -93,21 +97,64 @@ class Outcome:
         return out
 
 
-def clean_document(cleaner: Cleaner, doc: Document, options: Options) -> Outcome:
-    """Read, clean and check one document; any problem becomes the outcome's ``error``."""
-    if doc.error is not None:
-        return Outcome(error=doc.error)
+def clean_chunk(cleaner: Cleaner, docs: Sequence[Document], options: Options) -> list[Outcome]:
+    """The worker's job: read, clean and check a chunk of documents; any problem becomes that
+    document's outcome ``error``.
+
+    The documents are cleaned in batches of up to BATCH_CHARS characters, whose new lines are
+    scored together (Cleaner.explain_many), so few files are held in memory at once.
+    """
+    outcomes = [Outcome() for _ in docs]
+    batch: dict[int, tuple[str, SiteRepeats | None]] = {}  # position -> text, site evidence
+    size = 0
+    for i, doc in enumerate(docs):
+        try:
+            if doc.error is not None:
+                raise ReadError(doc.error)
+            text = load_text(doc)
+            if doc.source.kind == "html" and not text.strip():
+                outcomes[i].skipped = "no text extracted (trafilatura found no main text)"
+                continue
+            batch[i] = text, (options.repeats or {}).get(site_of(doc, options.site_field))
+        except ReadError as exc:
+            outcomes[i].error = str(exc)
+        except Exception as exc:  # a bug must cost one document, not the run
+            outcomes[i].error = _internal(exc)
+        size += len(batch.get(i, ("",))[0])
+        if size >= BATCH_CHARS or i == len(docs) - 1:
+            _clean_batch(cleaner, batch, outcomes, options)
+            batch, size = {}, 0
+    return outcomes
+
+
+def _clean_batch(cleaner: Cleaner, batch: dict[int, tuple[str, SiteRepeats | None]],
+                 outcomes: list[Outcome], options: Options) -> None:
+    work = list(batch.values())
     try:
-        text = load_text(doc)
-    except ReadError as exc:
-        return Outcome(error=str(exc))
-    if doc.source.kind == "html" and not text.strip():
-        return Outcome(skipped="no text extracted (trafilatura found no main text)")
+        results = cleaner.explain_many([w[0] for w in work], [w[1] for w in work])
+    except Exception:  # find the document at fault
+        results = [_explain_one(cleaner, text, repeats) for text, repeats in work]
+    for i, result in zip(batch, results):
+        if isinstance(result, str):
+            outcomes[i].error = result
+        else:
+            outcomes[i] = _outcome(batch[i][0], result, options)
+
+
+def _explain_one(cleaner: Cleaner, text: str, repeats: SiteRepeats | None) -> Result | str:
+    """The document's result, or what went wrong."""
     try:
-        repeats = (options.repeats or {}).get(site_of(doc, options.site_field))
-        result = cleaner.explain(text, repeats)
-    except Exception as exc:  # a bug must cost one document, not the run
-        return Outcome(error=f"internal error ({type(exc).__name__}: {exc})")
+        return cleaner.explain(text, repeats)
+    except Exception as exc:
+        return _internal(exc)
+
+
+def _internal(exc: Exception) -> str:
+    return f"internal error ({type(exc).__name__}: {exc})"
+
+
+def _outcome(text: str, result: Result, options: Options) -> Outcome:
+    """What cleaning gave, flagged (and with --on-excess keep, uncleaned) if too much went."""
     words = sum(len(d.text.split()) for d in result.decisions)
     outcome = Outcome(result.text, result.removed, len(result.decisions), words)
     limit = options.max_removed_ratio
@@ -144,11 +191,6 @@ def repeated_lines(sources: Iterable[Source], options: Options) -> dict[str, Sit
                 continue
     return {site: repeats for site in sorted(index.documents)
             if (repeats := index.site(site)).counts}
-
-
-def clean_chunk(cleaner: Cleaner, docs: Sequence[Document], options: Options) -> list[Outcome]:
-    """The worker's job: one chunk of documents, one Cleaner for all of them."""
-    return [clean_document(cleaner, doc, options) for doc in docs]
 
 
 @dataclass
@@ -303,14 +345,14 @@ def run(
     """
     summary = Summary()
     chunks_in = _chunks(_items(sources, sink, options, state, stdin), chunk_docs)
-    window = 2 * (jobs if jobs > 0 else max(1, (os.cpu_count() or 1) + 1 + jobs))
+    window = 2 * _n_workers(jobs)
     current: Source | None = None
     current_ok = True
     try:
-        with _Workers(jobs) as workers:
+        with _Workers(jobs, cleaner, options) as workers:
             while chunks := list(islice(chunks_in, window)):
                 todo = [docs for chunk in chunks if (docs := [d for d, done in chunk if not done])]
-                fresh = iter([out for outs in workers.map(cleaner, todo, options) for out in outs])
+                fresh = chain.from_iterable(workers.map(todo))
                 with _interrupts_held():
                     for doc, outcome in (pair for chunk in chunks for pair in chunk):
                         outcome = outcome or next(fresh)
@@ -359,28 +401,68 @@ def _interrupts_held() -> Iterator[None]:
 
 
 class _Workers:
-    """joblib workers, started only when a window has more than one chunk to share out (one
-    small input is cleaned in this process, without the start-up cost of a pool)."""
+    """Worker processes for a run's chunks, started only when a window has more than one chunk
+    to share out (one small input is cleaned in this process, without a pool's start-up).
 
-    def __init__(self, jobs: int) -> None:
-        self.jobs, self.pool = jobs, None
+    Local workers are forked from this process once per run: each starts with the loaded
+    Cleaner and the options (the model's pages are shared, not copied) and keeps that Cleaner,
+    its memos warm, for every chunk it gets, so a chunk carries only its documents. Under
+    another joblib backend (Dask, see cli._backend) the chunks go through joblib, which has
+    sent the Cleaner to every worker once. Profiling showed a joblib task pickling the model's
+    25 MB with every chunk and each worker starting cold: `--jobs 2` was slower than 1.
+    """
 
-    def map(self, cleaner: Cleaner, chunks: list[list[Document]],
-            options: Options) -> list[list[Outcome]]:
-        from joblib import Parallel, delayed
+    def __init__(self, jobs: int, cleaner: Cleaner, options: Options) -> None:
+        self.jobs, self.cleaner, self.options = jobs, cleaner, options
+        self.pool: ProcessPoolExecutor | None = None
+        self.joblib = None
 
+    def map(self, chunks: list[list[Document]]) -> Iterable[list[Outcome]]:
+        """Each chunk's outcomes, in order; from a pool, each as soon as it is ready."""
         if len(chunks) <= 1 or self.jobs == 1:
-            return [clean_chunk(cleaner, docs, options) for docs in chunks]
+            return [clean_chunk(self.cleaner, docs, self.options) for docs in chunks]
+        from joblib import Parallel, delayed
+        from joblib.parallel import LokyBackend, get_active_backend
+
+        if not isinstance(get_active_backend()[0], LokyBackend):
+            self.joblib = self.joblib or Parallel(n_jobs=self.jobs).__enter__()
+            return self.joblib(delayed(clean_chunk)(self.cleaner, docs, self.options)
+                               for docs in chunks)
         if self.pool is None:
-            self.pool = Parallel(n_jobs=self.jobs).__enter__()
-        return self.pool(delayed(clean_chunk)(cleaner, docs, options) for docs in chunks)
+            methods = multiprocessing.get_all_start_methods()
+            self.pool = ProcessPoolExecutor(
+                _n_workers(self.jobs), initializer=_adopt, initargs=(self.cleaner, self.options),
+                mp_context=multiprocessing.get_context("fork" if "fork" in methods else None))
+        return self.pool.map(_clean_adopted, chunks)
 
     def __enter__(self) -> _Workers:
         return self
 
     def __exit__(self, *exc: object) -> None:
         if self.pool is not None:
-            self.pool.__exit__(*exc)
+            self.pool.shutdown(cancel_futures=True)
+        if self.joblib is not None:
+            self.joblib.__exit__(*exc)
+
+
+def _n_workers(jobs: int) -> int:
+    """joblib's reading of n_jobs: -1 all cores, -2 all but one, and so on."""
+    return jobs if jobs > 0 else max(1, (os.cpu_count() or 1) + 1 + jobs)
+
+
+# A local worker process's Cleaner and options, set once when the process starts (_adopt).
+_adopted: tuple[Cleaner, Options] | None = None
+
+
+def _adopt(cleaner: Cleaner, options: Options) -> None:
+    global _adopted
+    _adopted = cleaner, options
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
+
+
+def _clean_adopted(docs: list[Document]) -> list[Outcome]:
+    cleaner, options = _adopted
+    return clean_chunk(cleaner, docs, options)
 
 
 def _items(sources: Iterable[Source], sink: Sink, options: Options, state: State | None,
