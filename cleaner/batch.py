@@ -17,7 +17,9 @@ output: the second is reported as failed, never written over the first.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import functools
 import hashlib
 import json
 import multiprocessing
@@ -27,7 +29,7 @@ import sqlite3
 import sys
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -39,7 +41,13 @@ from typing import BinaryIO, TextIO
 from cleaner.document import Decision, Result
 from cleaner.pipeline import Cleaner
 from cleaner.progress import Progress
-from cleaner.repetition import RepeatIndex, SiteRepeats, site_of_path, site_of_url
+from cleaner.repetition import (
+    RepeatIndex,
+    SiteRepeats,
+    document_keys,
+    site_of_path,
+    site_of_url,
+)
 from cleaner.sinks import Sink
 from cleaner.sources import Document, ReadError, Source, documents, load_text
 
@@ -173,24 +181,65 @@ def site_of(doc: Document, site_field: str) -> str:
     return site_of_path(doc.source.path or Path(doc.source.name))
 
 
-def repeated_lines(sources: Iterable[Source], options: Options) -> dict[str, SiteRepeats]:
+def repeated_lines(sources: Iterable[Source], options: Options,
+                   jobs: int = 1) -> dict[str, SiteRepeats]:
     """The first pass of a run with repetition: the repeated lines of each site.
 
     Text and JSONL files only (HTML would be extracted twice, stdin cannot be read twice); a
-    document that cannot be read is left to the second pass to report.
+    document that cannot be read is left to the second pass to report. With more than one
+    job, forked workers read and hash batches of files and this process adds up their hashes
+    in input order, so the counts are the same as one process's.
     """
     index = RepeatIndex()
+    readable = (s for s in sources if s.path is not None and s.kind != "html")
+    batches = iter(lambda: list(islice(readable, COUNT_FILES)), [])
+    first = list(islice(batches, 2))
+    batches = chain(first, batches)
+    count = functools.partial(_document_keys, options=options)
+    workers = _n_workers(jobs) if len(first) > 1 else 1
+    with _forked_pool(workers) if workers > 1 else contextlib.nullcontext() as pool:
+        for counted in (_ordered(pool, count, batches, 4 * workers) if pool
+                        else map(count, batches)):
+            for site, doc_key, keys in counted:
+                index.add_keys(site, doc_key, keys)
+    return {site: repeats for site in sorted(index.documents)
+            if (repeats := index.site(site)).counts}
+
+
+#: Files a worker reads and hashes at a time in the first pass.
+COUNT_FILES = 64
+
+
+def _document_keys(sources: list[Source], options: Options) -> list[tuple[str, int, set[int]]]:
+    """Each readable document's site and repetition.document_keys."""
+    out = []
     for source in sources:
-        if source.path is None or source.kind == "html":
-            continue
         for doc in documents(source, options.text_field, options.id_field):
             try:
                 if doc.error is None:
-                    index.add(site_of(doc, options.site_field), load_text(doc))
+                    out.append((site_of(doc, options.site_field), *document_keys(load_text(doc))))
             except ReadError:
                 continue
-    return {site: repeats for site in sorted(index.documents)
-            if (repeats := index.site(site)).counts}
+    return out
+
+
+def _ordered(pool: ProcessPoolExecutor, fn, items: Iterable, ahead: int) -> Iterator:
+    """pool.map that submits at most ``ahead`` items before their results are taken."""
+    pending: deque = deque()
+    for item in items:
+        pending.append(pool.submit(fn, item))
+        if len(pending) >= ahead:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
+
+
+def _forked_pool(jobs: int, **initializer) -> ProcessPoolExecutor:
+    """A pool of worker processes forked from this one (spawned where fork is missing)."""
+    methods = multiprocessing.get_all_start_methods()
+    return ProcessPoolExecutor(
+        _n_workers(jobs), mp_context=multiprocessing.get_context(
+            "fork" if "fork" in methods else None), **initializer)
 
 
 @dataclass
@@ -429,10 +478,8 @@ class _Workers:
             return self.joblib(delayed(clean_chunk)(self.cleaner, docs, self.options)
                                for docs in chunks)
         if self.pool is None:
-            methods = multiprocessing.get_all_start_methods()
-            self.pool = ProcessPoolExecutor(
-                _n_workers(self.jobs), initializer=_adopt, initargs=(self.cleaner, self.options),
-                mp_context=multiprocessing.get_context("fork" if "fork" in methods else None))
+            self.pool = _forked_pool(self.jobs, initializer=_adopt,
+                                     initargs=(self.cleaner, self.options))
         return self.pool.map(_clean_adopted, chunks)
 
     def __enter__(self) -> _Workers:
@@ -471,7 +518,7 @@ def _items(sources: Iterable[Source], sink: Sink, options: Options, state: State
     for source in sources:
         target = sink.target(source)
         if state is not None and source.path is not None and target is not None:
-            if source.path.resolve() == target.resolve():
+            if _same_file(source.path, target):
                 yield Document(source, source.name), Outcome(
                     error=f"output would overwrite the input ({target})")
                 continue
@@ -487,6 +534,14 @@ def _items(sources: Iterable[Source], sink: Sink, options: Options, state: State
         stream = stdin if source.path is None else None
         for doc in documents(source, options.text_field, options.id_field, stream):
             yield doc, None
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """Whether both paths name one existing file (two stat calls, not a resolve of each)."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 def _chunks(items: Iterator[_Item], size: int) -> Iterator[list[_Item]]:

@@ -110,7 +110,8 @@ def cmd_clean(args: argparse.Namespace) -> int:
                       site_field=args.site_field)
     if args.repetition and not use_stdin:
         options = dataclasses.replace(
-            options, repeats=repeated_lines(find_sources(paths, exclude=out_dir), options))
+            options, repeats=repeated_lines(find_sources(paths, exclude=out_dir), options,
+                                            jobs=1 if args.dask else args.jobs))
     stdin = None
     if use_stdin:
         kind, stdin = sniff_stdin(sys.stdin.buffer, args.input_format)

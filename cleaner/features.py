@@ -86,6 +86,80 @@ def shape(text: str) -> tuple[int, str, str, int, int, int, bool, bool, bool]:
             _URL.search(stripped.lower()) is not None, "|" in stripped, text[:1].isspace())
 
 
+# Character class bits of shapes(): str.isalpha, isalpha and isupper, isdigit, isspace, isupper.
+_ALPHA, _UPPER_LETTER, _DIGIT_BIT, _SPACE, _UPPER = 1, 2, 4, 8, 16
+
+
+def _class_bits(ch: str) -> int:
+    return ((_ALPHA if ch.isalpha() else 0) | (_UPPER_LETTER if ch.isalpha() and ch.isupper()
+            else 0) | (_DIGIT_BIT if ch.isdigit() else 0) | (_SPACE if ch.isspace() else 0)
+            | (_UPPER if ch.isupper() else 0))
+
+
+_LATIN1_BITS = np.array([_class_bits(ch) for ch in _LATIN1], dtype=np.uint8)
+_LATIN1_CLASSES = [_char_class(ch) for ch in _LATIN1]
+
+
+def shapes(texts: Sequence[str], lowered: str | None = None) -> list[tuple]:
+    """shape() of each text, counted for the whole batch at once with numpy.
+
+    The texts are joined by line breaks and read as code points; a table of each character's
+    class (from the same str methods) gives per-line counts of letters, capitals, digits and
+    word starts. ``lowered`` is the joined text lower-cased, if the caller has it.
+    """
+    joined = "\n".join(texts)
+    cps = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    breaks = np.flatnonzero(cps == 10)
+    n_lines = len(texts)
+    if len(breaks) != n_lines - 1:  # a text holding a line break itself
+        return [shape(t) for t in texts]
+    bits = _LATIN1_BITS[np.minimum(cps, 255)]
+    wide = np.flatnonzero(cps > 255)
+    if len(wide):
+        found, where = np.unique(cps[wide], return_inverse=True)
+        bits[wide] = np.array([_class_bits(chr(c)) for c in found.tolist()], np.uint8)[where]
+    starts = np.concatenate([[0], breaks + 1])
+    spans = np.diff(np.concatenate([starts, [len(cps) + 1]]))  # each line and its break
+    line = np.repeat(np.arange(n_lines), spans)[: len(cps)]
+
+    def per_line(mask: np.ndarray) -> np.ndarray:
+        return np.bincount(line[mask], minlength=n_lines)
+
+    space = (bits & _SPACE) > 0
+    space[breaks] = True
+    solid = np.flatnonzero(~space)  # positions of the stripped lines' characters
+    if not len(solid):  # blank lines only
+        return [shape(t) for t in texts]
+    solid_line = line[solid]
+    has = per_line(~space) > 0
+    first = solid[np.minimum(np.searchsorted(solid_line, np.arange(n_lines)), len(solid) - 1)]
+    last = solid[np.searchsorted(solid_line, np.arange(n_lines), side="right") - 1]
+    length = np.where(has, last - first + 1, 0)
+    word_start = ~space & np.concatenate([[True], space[:-1]])
+    n_words = per_line(word_start)
+    letters = per_line((bits & _ALPHA) > 0)
+    ratios = np.stack([per_line((bits & _UPPER_LETTER) > 0), per_line((bits & _DIGIT_BIT) > 0),
+                       per_line(word_start & ((bits & _UPPER) > 0))])
+    ratios = np.divide(ratios, [letters, length, n_words], out=np.zeros(ratios.shape),
+                       where=np.stack([letters, length, n_words]) > 0)
+    buckets = np.searchsorted(_RATIO_BUCKETS, ratios, side="right")
+
+    lowered = joined.lower() if lowered is None else lowered
+    url = np.zeros(n_lines, dtype=bool)
+    if found_at := [m.start() for m in _URL.finditer(lowered)]:
+        if len(lowered) != len(joined):  # a character lower-cased to two: breaks moved
+            breaks = np.array([i for i, ch in enumerate(lowered) if ch == "\n"], np.int64)
+        url[np.searchsorted(breaks, found_at)] = True
+    indent = (spans > 1) & space[np.minimum(starts, len(cps) - 1)]
+    edges = [_LATIN1_CLASSES[c] if c < 256 else _char_class(chr(c))
+             for c in cps[np.concatenate([last, first])].tolist()]
+    end_class = [e if h else "" for e, h in zip(edges[:n_lines], has.tolist())]
+    start_class = [e if h else "" for e, h in zip(edges[n_lines:], has.tolist())]
+    return list(zip(np.searchsorted(_WORD_BUCKETS, n_words, side="right").tolist(),
+                    end_class, start_class, *buckets.tolist(), url.tolist(),
+                    (per_line(cps == 124) > 0).tolist(), indent.tolist()))
+
+
 def shape_tokens(text: str) -> list[str]:
     """The tokens of the line's shape."""
     return _shape_tokens(shape(text))
@@ -238,8 +312,8 @@ class CachedFeaturizer(LineFeaturizer):
             _u32(hashed(t, n) for t in trigram_tokens(word)))
         return entry
 
-    def _other(self, text: str, hit: RuleHit) -> bytes:
-        key = (shape(text), hit)
+    def _other(self, values: tuple, hit: RuleHit) -> bytes:
+        key = (values, hit)
         found = self._others.get(key)
         if found is None:
             self._others.make_room()
@@ -256,7 +330,8 @@ class CachedFeaturizer(LineFeaturizer):
         self, texts: Sequence[str], hits: Sequence[RuleHit]
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """All lines' indices and values end to end, and where each line starts in them."""
-        per_line = _batch_words(texts)
+        lowered = "\n".join(texts).lower()
+        per_line = _batch_words(texts, lowered)
         flat = list(chain.from_iterable(per_line))
         memo = self._words
         entries = list(map(memo.get, flat))
@@ -273,7 +348,7 @@ class CachedFeaturizer(LineFeaturizer):
             dtype=np.int64, count=max(n_words - 1, 0)) % self.n_features
         trigram_bytes = list(map(itemgetter(3), entries))
         trigrams = _u32_array(trigram_bytes)
-        other_bytes = [self._other(t, h) for t, h in zip(texts, hits, strict=True)]
+        other_bytes = [self._other(v, h) for v, h in zip(shapes(texts, lowered), hits, strict=True)]
         others = _u32_array(other_bytes)
         nowords = np.array([hashed(edge_tokens([])[0], self.n_features)])
 
@@ -328,13 +403,14 @@ def _runs(starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
     return np.arange(ends[-1] if len(ends) else 0) + np.repeat(starts - (ends - sizes), sizes)
 
 
-def _batch_words(texts: Sequence[str]) -> list[list[str]]:
-    """line_words of each text, lower-cased and digit-folded in one pass over the batch.
+def _batch_words(texts: Sequence[str], lowered: str) -> list[list[str]]:
+    """line_words of each text, digit-folded in one pass over ``lowered``, the texts joined by
+    line breaks and lower-cased.
 
-    Both are character by character (Python's one context rule, final sigma, stops at a line
-    break), so the joined text folds as its lines do.
+    Lower-casing and folding go character by character (Python's one context rule, final
+    sigma, stops at a line break), so the joined text folds as its lines do.
     """
-    parts = _DIGIT.sub("0", "\n".join(texts).lower()).split("\n")
+    parts = _DIGIT.sub("0", lowered).split("\n")
     if len(parts) != len(texts):  # a text holding a line break itself
         return [line_words(t) for t in texts]
     findall = _WORD.findall

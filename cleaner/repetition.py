@@ -38,6 +38,11 @@ def line_key(text: str) -> int:
     return int.from_bytes(hashlib.blake2b(norm.encode("utf-8"), digest_size=8).digest(), "big")
 
 
+def document_keys(text: str) -> tuple[int, set[int]]:
+    """A document's own hash and the hashes of its distinct non-blank lines."""
+    return line_key(text), {line_key(line.text) for line in segment(text) if not line.blank}
+
+
 def site_of_url(url: str) -> str:
     """The host of a URL without ``www.`` (``https://www.x.org/a`` -> ``x.org``); "" if none."""
     host = urlsplit(url if "//" in url else f"//{url}").hostname or ""
@@ -110,12 +115,14 @@ class RepeatIndex:
 
     def add(self, site: str, text: str) -> None:
         """Count one document; a document seen before (same text) is not counted again."""
+        self.add_keys(site, *document_keys(text))
+
+    def add_keys(self, site: str, doc_key: int, keys: Iterable[int]) -> None:
+        """Count one document from its document_keys (hashed elsewhere, in a worker)."""
         seen = self.documents.setdefault(site, set())
-        doc_key = line_key(text)
         if doc_key in seen:
             return
         seen.add(doc_key)
-        keys = {line_key(line.text) for line in segment(text) if not line.blank}
         self.lines.setdefault(site, LineCounts()).add(keys)
 
     def update(self, other: RepeatIndex) -> None:
