@@ -22,7 +22,6 @@ import dataclasses
 import functools
 import hashlib
 import json
-import multiprocessing
 import os
 import signal
 import sqlite3
@@ -31,12 +30,11 @@ import threading
 import time
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain, islice
 from pathlib import Path
-from typing import BinaryIO, TextIO
+from typing import TYPE_CHECKING, BinaryIO, TextIO
 
 from cleaner.document import Decision, Result
 from cleaner.pipeline import Cleaner
@@ -50,6 +48,9 @@ from cleaner.repetition import (
 )
 from cleaner.sinks import Sink
 from cleaner.sources import Document, ReadError, Source, documents, load_text
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 CHUNK_DOCS = 128
 CHUNK_CHARS = 4_000_000
@@ -236,6 +237,9 @@ def _ordered(pool: ProcessPoolExecutor, fn, items: Iterable, ahead: int) -> Iter
 
 def _forked_pool(jobs: int, **initializer) -> ProcessPoolExecutor:
     """A pool of worker processes forked from this one (spawned where fork is missing)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     methods = multiprocessing.get_all_start_methods()
     return ProcessPoolExecutor(
         _n_workers(jobs), mp_context=multiprocessing.get_context(
@@ -470,10 +474,9 @@ class _Workers:
         """Each chunk's outcomes, in order; from a pool, each as soon as it is ready."""
         if len(chunks) <= 1 or self.jobs == 1:
             return [clean_chunk(self.cleaner, docs, self.options) for docs in chunks]
-        from joblib import Parallel, delayed
-        from joblib.parallel import LokyBackend, get_active_backend
+        if self.joblib or _other_joblib_backend():
+            from joblib import Parallel, delayed
 
-        if not isinstance(get_active_backend()[0], LokyBackend):
             self.joblib = self.joblib or Parallel(n_jobs=self.jobs).__enter__()
             return self.joblib(delayed(clean_chunk)(self.cleaner, docs, self.options)
                                for docs in chunks)
@@ -490,6 +493,16 @@ class _Workers:
             self.pool.shutdown(cancel_futures=True)
         if self.joblib is not None:
             self.joblib.__exit__(*exc)
+
+
+def _other_joblib_backend() -> bool:
+    """Whether a joblib backend other than its local processes is in effect (Dask, through
+    joblib.parallel_config; without joblib imported, none can be)."""
+    if "joblib" not in sys.modules:
+        return False
+    from joblib.parallel import LokyBackend, get_active_backend
+
+    return not isinstance(get_active_backend()[0], LokyBackend)
 
 
 def _n_workers(jobs: int) -> int:
