@@ -15,10 +15,14 @@ machine may be shared.
 - peak RSS of one process on a generated folder of --rss-files small files.
 - `--jobs 2` against `--jobs 1` on the text folder, and the memory of all its processes
   (proportional set sizes: the workers are forked and share the model's pages).
+- with --baseline DIR: the text folder through the code of an earlier checkout and through
+  this one, interleaved (`--jobs 1` CPU time, `--jobs 2` wall time), and whether their outputs
+  are the same bytes.
 
 Rows whose CLI option does not exist yet say so instead of failing.
 
     python benchmarks/speed.py [--files 1000] [--runs 3] [--rss-files 100000] [--html-pages 100]
+                               [--baseline DIR]
 """
 
 from __future__ import annotations
@@ -144,13 +148,17 @@ def _tree_memory_kb(pid: int, shared_once: bool) -> int:
     return total
 
 
-def timed(cmd: list[str], shared_once: bool = False) -> tuple[float, float, float]:
+def timed(cmd: list[str], shared_once: bool = False,
+          code: Path | None = None) -> tuple[float, float, float]:
     """Wall seconds, CPU seconds (user + system, its children included) and peak memory (MB,
-    see _tree_memory_kb)."""
+    see _tree_memory_kb). ``code``: the checkout whose cleaner package runs (default: this one).
+    """
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    env = dict(os.environ, PYTHONPATH=str(code or ROOT))
     with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err)
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, env=env,
+                                cwd=tempfile.gettempdir())  # not a checkout: -m finds no package
         peak = 0
         while proc.poll() is None:
             peak = max(peak, _tree_memory_kb(proc.pid, shared_once))
@@ -163,6 +171,34 @@ def timed(cmd: list[str], shared_once: bool = False) -> tuple[float, float, floa
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return seconds, cpu, peak / 1024
+
+
+def against(baseline: Path, src: Path, tmp: Path, runs: int) -> list[tuple[str, str]]:
+    """Interleaved runs of the code in ``baseline`` (a checkout of an earlier commit) and of
+    this checkout on the text folder: --jobs 1 CPU time, --jobs 2 wall time, same outputs?"""
+    med = statistics.median
+    rows = []
+    for jobs, what, k in (("1", "CPU", 1), ("2", "wall", 0)):
+        before, after = [], []
+        for i in range(runs):
+            for code, times in ((baseline, before), (None, after)):
+                out = tmp / f"{'before' if code else 'after'}{jobs}_{i}"
+                times.append(timed(CLI + [str(src), "-o", str(out), "--jobs", jobs], code=code))
+        rows.append((f"`--jobs {jobs}` {what} s, {baseline.name} → this checkout (ratio)",
+                     f"{med(t[k] for t in before):.2f} → {med(t[k] for t in after):.2f} "
+                     f"({med(b[k] / a[k] for b, a in zip(before, after)):.2f}×)"))
+    same = all(_same_tree(tmp / f"before{j}_0", tmp / f"after{j}_0") for j in "12")
+    rows.append((f"outputs of {baseline.name} and this checkout", "byte-identical" if same
+                 else "differ"))
+    return rows
+
+
+def _same_tree(a: Path, b: Path) -> bool:
+    """Whether two output folders hold the same files with the same bytes (state aside)."""
+    files = [sorted(p.relative_to(d) for p in d.rglob("*") if p.is_file()
+                    and not p.name.startswith(".cleaner-state")) for d in (a, b)]
+    return files[0] == files[1] and all((a / f).read_bytes() == (b / f).read_bytes()
+                                        for f in files[0])
 
 
 def _help() -> str:
@@ -185,6 +221,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--rss-files", type=int, default=100_000)
     parser.add_argument("--html-pages", type=int, default=100)
+    parser.add_argument("--baseline", type=Path, metavar="DIR",
+                        help="a checkout of earlier code (git worktree or git archive) to "
+                             "compare with on the text folder, in the same run")
     args = parser.parse_args()
     med = statistics.median
     rows: list[tuple[str, str]] = []
@@ -248,6 +287,8 @@ def main() -> None:
             ]
         else:
             rows.append(("`--jobs 2` speed-up over `--jobs 1` (wall)", "n/a (needs --jobs)"))
+        if args.baseline:
+            rows += against(args.baseline.resolve(), src, tmp, args.runs)
     print(f"Speed, {date.today()}, {platform.machine()}, {os.cpu_count()} cores, Python "
           f"{platform.python_version()}; text folder: {args.files} files ({size / 1e6:.1f} MB, "
           f"{lines:,} non-blank lines, {distinct:.0%} distinct); {n_pages} HTML pages; "
