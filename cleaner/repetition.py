@@ -34,13 +34,26 @@ MIN_SITE_DOCS = 10
 
 def line_key(text: str) -> int:
     """An 8-byte hash of the line, casefolded and with whitespace folded."""
-    norm = " ".join(text.casefold().split())
+    return _digest(text.casefold())
+
+
+def line_keys(texts: Sequence[str]) -> list[int]:
+    """line_key of each text, casefolded all at once (case folding has no context, so the
+    texts joined by line breaks fold as each one does)."""
+    folded = "\n".join(texts).casefold().split("\n")
+    if len(folded) != len(texts):  # a text holding a line break itself
+        folded = [text.casefold() for text in texts]
+    return list(map(_digest, folded))
+
+
+def _digest(folded: str) -> int:
+    norm = " ".join(folded.split())
     return int.from_bytes(hashlib.blake2b(norm.encode("utf-8"), digest_size=8).digest(), "big")
 
 
 def document_keys(text: str) -> tuple[int, set[int]]:
     """A document's own hash and the hashes of its distinct non-blank lines."""
-    return line_key(text), {line_key(line.text) for line in segment(text) if not line.blank}
+    return line_key(text), set(line_keys([line.text for line in segment(text) if not line.blank]))
 
 
 def site_of_url(url: str) -> str:
@@ -62,7 +75,8 @@ class SiteRepeats:
 
     def of(self, lines: Sequence[str]) -> list[int]:
         """For each line, the number of documents it recurs in, or 0 if it is not repeated."""
-        return [self.counts.get(line_key(text), 0) if text.strip() else 0 for text in lines]
+        return [self.counts.get(key, 0) if text.strip() else 0
+                for text, key in zip(lines, line_keys(lines))]
 
 
 class LineCounts:
