@@ -235,15 +235,16 @@ def _ordered(pool: ProcessPoolExecutor, fn, items: Iterable, ahead: int) -> Iter
         yield pending.popleft().result()
 
 
-def _forked_pool(jobs: int, **initializer) -> ProcessPoolExecutor:
-    """A pool of worker processes forked from this one (spawned where fork is missing)."""
+def _forked_pool(jobs: int, adopt: tuple[Cleaner, Options] | None = None) -> ProcessPoolExecutor:
+    """A pool of worker processes forked from this one (spawned where fork is missing), each
+    given ``adopt`` (see _clean_adopted) when it starts."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     methods = multiprocessing.get_all_start_methods()
     return ProcessPoolExecutor(
         _n_workers(jobs), mp_context=multiprocessing.get_context(
-            "fork" if "fork" in methods else None), **initializer)
+            "fork" if "fork" in methods else None), initializer=_start_worker, initargs=(adopt,))
 
 
 @dataclass
@@ -481,8 +482,7 @@ class _Workers:
             return self.joblib(delayed(clean_chunk)(self.cleaner, docs, self.options)
                                for docs in chunks)
         if self.pool is None:
-            self.pool = _forked_pool(self.jobs, initializer=_adopt,
-                                     initargs=(self.cleaner, self.options))
+            self.pool = _forked_pool(self.jobs, adopt=(self.cleaner, self.options))
         return self.pool.map(_clean_adopted, chunks)
 
     def __enter__(self) -> _Workers:
@@ -510,13 +510,13 @@ def _n_workers(jobs: int) -> int:
     return jobs if jobs > 0 else max(1, (os.cpu_count() or 1) + 1 + jobs)
 
 
-# A local worker process's Cleaner and options, set once when the process starts (_adopt).
+# A local worker process's Cleaner and options, set once when the process starts.
 _adopted: tuple[Cleaner, Options] | None = None
 
 
-def _adopt(cleaner: Cleaner, options: Options) -> None:
+def _start_worker(adopt: tuple[Cleaner, Options] | None) -> None:
     global _adopted
-    _adopted = cleaner, options
+    _adopted = adopt
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
 
 
