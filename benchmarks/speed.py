@@ -4,25 +4,31 @@ Everything runs through the CLI in child processes; every figure is the median o
 and every comparison is a ratio of runs made in this same invocation (interleaved), because the
 machine may be shared.
 
-- text mode: MB/s and lines/s of one process on a folder of news-length files (about 4 KB:
-  article paragraphs recombined from the team's article sentences, so nearly every article line
-  is distinct as on real pages, plus boilerplate blocks from data/lines that recur across
-  files as a site's chrome does). "per core" divides by the process's CPU time, which other
-  work on the machine does not inflate; "wall" divides by elapsed time.
+- text mode: MB/s and lines/s of one process (`--jobs 1`) on a folder of news-length files
+  (about 4 KB: article paragraphs recombined from the team's article sentences, so nearly
+  every article line is distinct as on real pages, plus boilerplate blocks from data/lines
+  that recur across files as a site's chrome does). "per core" divides by the process's CPU
+  time, which other work on the machine does not inflate; "wall" divides by elapsed time.
 - HTML mode: pages/s of `cleaner clean` on .html files against trafilatura's extraction alone
   on the same pages (real pages from ../shared/corpora when present, else generated ones).
 - cold start: `cleaner clean one.txt`.
-- peak RSS (summed over the process tree) on a generated folder of --rss-files small files.
-- `--jobs 2` against `--jobs 1` on the text folder.
+- peak RSS of one process on a generated folder of --rss-files small files.
+- `--jobs 2` against `--jobs 1` on the text folder, and the memory of all its processes
+  (proportional set sizes: the workers are forked and share the model's pages).
+- with --baseline DIR: the text folder through the code of an earlier checkout and through
+  this one, interleaved (`--jobs 1` CPU time, `--jobs 2` wall time), and whether their outputs
+  are the same bytes.
 
 Rows whose CLI option does not exist yet say so instead of failing.
 
     python benchmarks/speed.py [--files 1000] [--runs 3] [--rss-files 100000] [--html-pages 100]
+                               [--baseline DIR]
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import os
 import platform
 import random
@@ -99,13 +105,14 @@ def make_folder(folder: Path, n_files: int, seed: int = 7, paragraphs: tuple[int
 
 
 def html_pages(folder: Path, n_pages: int) -> int:
-    """Copy real pages from ../shared/corpora if present, else write generated ones."""
+    """Copy real pages from ../shared/corpora (unzipped) if present, else write generated ones."""
     from cleaner.corpora import find_shared
 
     shared = find_shared()
-    real = sorted((shared / "corpora").rglob("*.html"))[:n_pages] if shared else []
-    for i, page in enumerate(real):
-        (folder / f"{i:06d}.html").write_bytes(page.read_bytes())
+    found = sorted((shared / "corpora").rglob("*.html.gz")) if shared else []
+    real = [found[i * len(found) // n_pages] for i in range(n_pages)] if found else []
+    for i, page in enumerate(real):  # evenly spaced over both corpora
+        (folder / f"{i:06d}.html").write_bytes(gzip.decompress(page.read_bytes()))
     if real:
         return len(real)
     tmp = folder / "txt"
@@ -123,14 +130,17 @@ def html_pages(folder: Path, n_pages: int) -> int:
     return n_pages
 
 
-def _tree_rss_kb(pid: int) -> int:
-    """Resident memory of a process and its descendants (Linux /proc), in KB."""
+def _tree_memory_kb(pid: int, shared_once: bool) -> int:
+    """Memory of a process and its descendants (Linux /proc), in KB: resident set sizes, or
+    with ``shared_once`` proportional set sizes (pages that forked workers share with their
+    parent are then counted once in all, not once per process)."""
+    file, key = ("smaps_rollup", "Pss:") if shared_once else ("status", "VmRSS:")
     total, todo = 0, [pid]
     while todo:
         p = todo.pop()
         try:
-            status = Path(f"/proc/{p}/status").read_text()
-            total += int(status.split("VmRSS:")[1].split()[0]) if "VmRSS:" in status else 0
+            text = Path(f"/proc/{p}/{file}").read_text()
+            total += int(text.split(key)[1].split()[0]) if key in text else 0
             for task in Path(f"/proc/{p}/task").iterdir():
                 todo += [int(c) for c in (task / "children").read_text().split()]
         except (OSError, ValueError, IndexError):
@@ -138,15 +148,20 @@ def _tree_rss_kb(pid: int) -> int:
     return total
 
 
-def timed(cmd: list[str]) -> tuple[float, float, float]:
-    """Wall seconds, CPU seconds (user + system, its children included) and peak RSS (MB)."""
+def timed(cmd: list[str], shared_once: bool = False,
+          code: Path | None = None) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds (user + system, its children included) and peak memory (MB,
+    see _tree_memory_kb). ``code``: the checkout whose cleaner package runs (default: this one).
+    """
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    env = dict(os.environ, PYTHONPATH=str(code or ROOT))
     with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err)
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, env=env,
+                                cwd=tempfile.gettempdir())  # not a checkout: -m finds no package
         peak = 0
         while proc.poll() is None:
-            peak = max(peak, _tree_rss_kb(proc.pid))
+            peak = max(peak, _tree_memory_kb(proc.pid, shared_once))
             time.sleep(0.02)
         seconds = time.perf_counter() - start
         if proc.returncode:
@@ -156,6 +171,34 @@ def timed(cmd: list[str]) -> tuple[float, float, float]:
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return seconds, cpu, peak / 1024
+
+
+def against(baseline: Path, src: Path, tmp: Path, runs: int) -> list[tuple[str, str]]:
+    """Interleaved runs of the code in ``baseline`` (a checkout of an earlier commit) and of
+    this checkout on the text folder: --jobs 1 CPU time, --jobs 2 wall time, same outputs?"""
+    med = statistics.median
+    rows = []
+    for jobs, what, k in (("1", "CPU", 1), ("2", "wall", 0)):
+        before, after = [], []
+        for i in range(runs):
+            for code, times in ((baseline, before), (None, after)):
+                out = tmp / f"{'before' if code else 'after'}{jobs}_{i}"
+                times.append(timed(CLI + [str(src), "-o", str(out), "--jobs", jobs], code=code))
+        rows.append((f"`--jobs {jobs}` {what} s, {baseline.name} → this checkout (ratio)",
+                     f"{med(t[k] for t in before):.2f} → {med(t[k] for t in after):.2f} "
+                     f"({med(b[k] / a[k] for b, a in zip(before, after)):.2f}×)"))
+    same = all(_same_tree(tmp / f"before{j}_0", tmp / f"after{j}_0") for j in "12")
+    rows.append((f"outputs of {baseline.name} and this checkout", "byte-identical" if same
+                 else "differ"))
+    return rows
+
+
+def _same_tree(a: Path, b: Path) -> bool:
+    """Whether two output folders hold the same files with the same bytes (state aside)."""
+    files = [sorted(p.relative_to(d) for p in d.rglob("*") if p.is_file()
+                    and not p.name.startswith(".cleaner-state")) for d in (a, b)]
+    return files[0] == files[1] and all((a / f).read_bytes() == (b / f).read_bytes()
+                                        for f in files[0])
 
 
 def _help() -> str:
@@ -178,6 +221,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--rss-files", type=int, default=100_000)
     parser.add_argument("--html-pages", type=int, default=100)
+    parser.add_argument("--baseline", type=Path, metavar="DIR",
+                        help="a checkout of earlier code (git worktree or git archive) to "
+                             "compare with on the text folder, in the same run")
     args = parser.parse_args()
     med = statistics.median
     rows: list[tuple[str, str]] = []
@@ -187,7 +233,9 @@ def main() -> None:
         src.mkdir()
         size, lines, distinct = make_folder(src, args.files)
         has_jobs = "--jobs" in _help()
-        text = [timed(CLI + [str(src), "-o", str(tmp / f"out{i}")]) for i in range(args.runs)]
+        one_process = ["--jobs", "1"]
+        text = [timed(CLI + [str(src), "-o", str(tmp / f"out{i}")] + one_process)
+                for i in range(args.runs)]
         wall, cpu = med(t[0] for t in text), med(t[1] for t in text)
         rows += [
             ("text mode, one process: MB/s per core (CPU time)", f"{size / 1e6 / cpu:.2f}"),
@@ -206,7 +254,8 @@ def main() -> None:
             alone, html = [], []
             for i in range(args.runs):  # interleaved, so both see the same machine load
                 alone.append(timed([sys.executable, "-c", TRAFILATURA_ALONE, str(pages)])[0])
-                html.append(timed(CLI + [str(pages), "-o", str(tmp / f"html{i}")])[0])
+                html.append(
+                    timed(CLI + [str(pages), "-o", str(tmp / f"html{i}")] + one_process)[0])
             rows += [
                 ("HTML mode: pages/s", f"{n_pages / med(html):.1f}"),
                 ("trafilatura extraction alone: pages/s", f"{n_pages / med(alone):.1f}"),
@@ -219,22 +268,27 @@ def main() -> None:
         many = tmp / "many"
         many.mkdir()
         make_folder(many, args.rss_files, seed=13, paragraphs=(1, 3))
-        rss = [timed(CLI + [str(many), "-o", str(tmp / f"many{i}")])[2] for i in range(args.runs)]
+        rss = [timed(CLI + [str(many), "-o", str(tmp / f"many{i}")] + one_process)[2]
+               for i in range(args.runs)]
         rows.append((f"peak RSS, {args.rss_files:,} files, one process: MB", f"{max(rss):.0f}"))
         if has_jobs:
             j1, j2, rss2 = [], [], []
             for i in range(args.runs):
                 j1.append(timed(CLI + [str(src), "-o", str(tmp / f"j1_{i}"), "--jobs", "1"])[0])
-                w, _, r = timed(CLI + [str(src), "-o", str(tmp / f"j2_{i}"), "--jobs", "2"])
+                w, _, r = timed(CLI + [str(src), "-o", str(tmp / f"j2_{i}"), "--jobs", "2"],
+                                shared_once=True)
                 j2.append(w)
                 rss2.append(r)
             rows += [
                 ("`--jobs 2` speed-up over `--jobs 1` (wall)",
                  f"{med(a / b for a, b in zip(j1, j2)):.2f}×"),
-                ("peak RSS, `--jobs 2` on the text folder (all processes): MB", f"{max(rss2):.0f}"),
+                ("peak memory (PSS), `--jobs 2` on the text folder, all processes: MB",
+                 f"{max(rss2):.0f}"),
             ]
         else:
             rows.append(("`--jobs 2` speed-up over `--jobs 1` (wall)", "n/a (needs --jobs)"))
+        if args.baseline:
+            rows += against(args.baseline.resolve(), src, tmp, args.runs)
     print(f"Speed, {date.today()}, {platform.machine()}, {os.cpu_count()} cores, Python "
           f"{platform.python_version()}; text folder: {args.files} files ({size / 1e6:.1f} MB, "
           f"{lines:,} non-blank lines, {distinct:.0%} distinct); {n_pages} HTML pages; "

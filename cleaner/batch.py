@@ -1,12 +1,11 @@
-"""Batch cleaning: documents in bounded chunks over joblib workers, resumable, audited.
+"""Batch cleaning: documents in bounded chunks over worker processes, resumable, audited.
 
 The run reads its inputs lazily (cleaner.sources), groups the documents into chunks of at most
 ``CHUNK_DOCS`` documents and ``CHUNK_CHARS`` characters, and hands a window of a few chunks per
-worker to joblib at a time, so memory stays flat however many files there are. Each chunk
-carries the picklable Cleaner (joblib memory-maps its large arrays, so a worker loads the model
-once per chunk, not per file). Results come back in input order and are written by one sink
-(cleaner.sinks), so the output, the report and the summary are the same bytes whatever the
-number of jobs.
+worker to the workers at a time, so memory stays flat however many files there are. Local
+workers are forked once per run with the loaded Cleaner (see _Workers); on Dask the chunks go
+through joblib. Results come back in input order and are written by one sink (cleaner.sinks),
+so the output, the report and the summary are the same bytes whatever the number of jobs.
 
 A document gets at most ``Options.doc_timeout`` seconds (reading, HTML extraction and
 cleaning), so one pathological page cannot stall a run: it fails with its reason instead.
@@ -20,7 +19,9 @@ output: the second is reported as failed, never written over the first.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import functools
 import hashlib
 import json
 import os
@@ -29,23 +30,34 @@ import sqlite3
 import sys
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
-from typing import BinaryIO, TextIO
+from typing import TYPE_CHECKING, BinaryIO, TextIO
 
-from cleaner.document import Decision
+from cleaner.document import Decision, Result
 from cleaner.pipeline import Cleaner
 from cleaner.progress import Progress
-from cleaner.repetition import RepeatIndex, SiteRepeats, site_of_path, site_of_url
+from cleaner.repetition import (
+    RepeatIndex,
+    SiteRepeats,
+    document_keys,
+    site_of_path,
+    site_of_url,
+)
 from cleaner.sinks import Sink
 from cleaner.sources import Document, ReadError, Source, documents, load_text
 
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
 CHUNK_DOCS = 128
 CHUNK_CHARS = 4_000_000
+#: Characters of documents a worker cleans as one batch (their new lines scored at once).
+BATCH_CHARS = 1_000_000
 STATE_FILE = ".cleaner-state.sqlite"
 UP_TO_DATE = "output up to date"
 #: Signals that stop a run between windows, every output whole (SIGTERM as Ctrl-C does).
@@ -101,30 +113,78 @@ class Outcome:
         return out
 
 
-def clean_document(cleaner: Cleaner, doc: Document, options: Options) -> Outcome:
-    """Read, clean and check one document within its time limit; any problem becomes the
-    outcome's ``error``."""
-    if doc.error is not None:
-        return Outcome(error=doc.error)
+def clean_chunk(cleaner: Cleaner, docs: Sequence[Document], options: Options) -> list[Outcome]:
+    """The worker's job: read, clean and check a chunk of documents; any problem becomes that
+    document's outcome ``error``.
+
+    The documents are cleaned in batches of up to BATCH_CHARS characters, whose new lines are
+    scored together (Cleaner.explain_many), so few files are held in memory at once. Reading
+    (and extracting) a document has its own time limit; a batch that takes longer than one
+    document may is cleaned again one document at a time, each within the limit.
+    """
+    outcomes = [Outcome() for _ in docs]
+    batch: dict[int, tuple[str, SiteRepeats | None]] = {}  # position -> text, site evidence
+    size = 0
+    for i, doc in enumerate(docs):
+        try:
+            if doc.error is not None:
+                raise ReadError(doc.error)
+            with time_limit(options.doc_timeout):
+                text = load_text(doc)
+            if doc.source.kind == "html" and not text.strip():
+                outcomes[i].skipped = "no text extracted (trafilatura found no main text)"
+            else:
+                batch[i] = text, (options.repeats or {}).get(site_of(doc, options.site_field))
+                size += len(text)
+        except ReadError as exc:
+            outcomes[i].error = str(exc)
+        except DocumentTimeout:
+            outcomes[i].error = _timed_out(options)
+        except Exception as exc:  # a bug must cost one document, not the run
+            outcomes[i].error = _internal(exc)
+        if batch and (size >= BATCH_CHARS or i == len(docs) - 1):
+            _clean_batch(cleaner, batch, outcomes, options)
+            batch, size = {}, 0
+    return outcomes
+
+
+def _clean_batch(cleaner: Cleaner, batch: dict[int, tuple[str, SiteRepeats | None]],
+                 outcomes: list[Outcome], options: Options) -> None:
+    work = list(batch.values())
     try:
         with time_limit(options.doc_timeout):
-            return _clean(cleaner, doc, options)
+            results = cleaner.explain_many([w[0] for w in work], [w[1] for w in work])
+    except (Exception, DocumentTimeout):  # find the document at fault
+        results = [_explain_one(cleaner, text, repeats, options) for text, repeats in work]
+    for i, result in zip(batch, results):
+        if isinstance(result, str):
+            outcomes[i].error = result
+        else:
+            outcomes[i] = _outcome(batch[i][0], result, options)
+
+
+def _explain_one(cleaner: Cleaner, text: str, repeats: SiteRepeats | None,
+                 options: Options) -> Result | str:
+    """The document's result within its time limit, or what went wrong."""
+    try:
+        with time_limit(options.doc_timeout):
+            return cleaner.explain(text, repeats)
     except DocumentTimeout:
-        return Outcome(error=f"time limit exceeded ({options.doc_timeout:g} s, see --doc-timeout)")
+        return _timed_out(options)
+    except Exception as exc:
+        return _internal(exc)
 
 
-def _clean(cleaner: Cleaner, doc: Document, options: Options) -> Outcome:
-    try:
-        text = load_text(doc)
-    except ReadError as exc:
-        return Outcome(error=str(exc))
-    if doc.source.kind == "html" and not text.strip():
-        return Outcome(skipped="no text extracted (trafilatura found no main text)")
-    try:
-        repeats = (options.repeats or {}).get(site_of(doc, options.site_field))
-        result = cleaner.explain(text, repeats)
-    except Exception as exc:  # a bug must cost one document, not the run
-        return Outcome(error=f"internal error ({type(exc).__name__}: {exc})")
+def _internal(exc: Exception) -> str:
+    return f"internal error ({type(exc).__name__}: {exc})"
+
+
+def _timed_out(options: Options) -> str:
+    return f"time limit exceeded ({options.doc_timeout:g} s, see --doc-timeout)"
+
+
+def _outcome(text: str, result: Result, options: Options) -> Outcome:
+    """What cleaning gave, flagged (and with --on-excess keep, uncleaned) if too much went."""
     words = sum(len(d.text.split()) for d in result.decisions)
     outcome = Outcome(result.text, result.removed, len(result.decisions), words)
     limit = options.max_removed_ratio
@@ -145,7 +205,7 @@ def time_limit(seconds: float | None) -> Iterator[None]:
     """Raise DocumentTimeout in the ``with`` block once ``seconds`` (wall clock) have passed.
 
     An interval timer and SIGALRM: POSIX only, and only in a process's main thread, which is
-    where cleaner and joblib's worker processes clean documents; elsewhere (Windows, the
+    where cleaner and its local worker processes clean documents; elsewhere (Windows, the
     threads of Dask workers) there is no limit. Python code stops between two bytecodes; a long
     call into C (lxml parsing one page) stops when it returns. The Cleaner's memos stay valid:
     an entry is stored only once computed.
@@ -175,29 +235,69 @@ def site_of(doc: Document, site_field: str) -> str:
     return site_of_path(doc.source.path or Path(doc.source.name))
 
 
-def repeated_lines(sources: Iterable[Source], options: Options) -> dict[str, SiteRepeats]:
+def repeated_lines(sources: Iterable[Source], options: Options,
+                   jobs: int = 1) -> dict[str, SiteRepeats]:
     """The first pass of a run with repetition: the repeated lines of each site.
 
     Text and JSONL files only (HTML would be extracted twice, stdin cannot be read twice); a
-    document that cannot be read is left to the second pass to report.
+    document that cannot be read is left to the second pass to report. With more than one
+    job, forked workers read and hash batches of files and this process adds up their hashes
+    in input order, so the counts are the same as one process's.
     """
     index = RepeatIndex()
-    for source in sources:
-        if source.path is None or source.kind == "html":
-            continue
-        for doc in documents(source, options.text_field, options.id_field):
-            try:
-                if doc.error is None:
-                    index.add(site_of(doc, options.site_field), load_text(doc))
-            except ReadError:
-                continue
+    readable = (s for s in sources if s.path is not None and s.kind != "html")
+    batches = iter(lambda: list(islice(readable, COUNT_FILES)), [])
+    first = list(islice(batches, 2))
+    batches = chain(first, batches)
+    count = functools.partial(_document_keys, options=options)
+    workers = _n_workers(jobs) if len(first) > 1 else 1
+    with _forked_pool(workers) if workers > 1 else contextlib.nullcontext() as pool:
+        for counted in (_ordered(pool, count, batches, 4 * workers) if pool
+                        else map(count, batches)):
+            for site, doc_key, keys in counted:
+                index.add_keys(site, doc_key, keys)
     return {site: repeats for site in sorted(index.documents)
             if (repeats := index.site(site)).counts}
 
 
-def clean_chunk(cleaner: Cleaner, docs: Sequence[Document], options: Options) -> list[Outcome]:
-    """The worker's job: one chunk of documents, one Cleaner for all of them."""
-    return [clean_document(cleaner, doc, options) for doc in docs]
+#: Files a worker reads and hashes at a time in the first pass.
+COUNT_FILES = 64
+
+
+def _document_keys(sources: list[Source], options: Options) -> list[tuple[str, int, set[int]]]:
+    """Each readable document's site and repetition.document_keys."""
+    out = []
+    for source in sources:
+        for doc in documents(source, options.text_field, options.id_field):
+            try:
+                if doc.error is None:
+                    out.append((site_of(doc, options.site_field), *document_keys(load_text(doc))))
+            except ReadError:
+                continue
+    return out
+
+
+def _ordered(pool: ProcessPoolExecutor, fn, items: Iterable, ahead: int) -> Iterator:
+    """pool.map that submits at most ``ahead`` items before their results are taken."""
+    pending: deque = deque()
+    for item in items:
+        pending.append(pool.submit(fn, item))
+        if len(pending) >= ahead:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
+
+
+def _forked_pool(jobs: int, adopt: tuple[Cleaner, Options] | None = None) -> ProcessPoolExecutor:
+    """A pool of worker processes forked from this one (spawned where fork is missing), each
+    given ``adopt`` (see _clean_adopted) when it starts."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    methods = multiprocessing.get_all_start_methods()
+    return ProcessPoolExecutor(
+        _n_workers(jobs), mp_context=multiprocessing.get_context(
+            "fork" if "fork" in methods else None), initializer=_start_worker, initargs=(adopt,))
 
 
 @dataclass
@@ -362,17 +462,16 @@ def run(
     """
     summary = Summary()
     chunks_in = _chunks(_items(sources, sink, options, state, stdin), chunk_docs)
-    window = 2 * (jobs if jobs > 0 else max(1, (os.cpu_count() or 1) + 1 + jobs))
+    window = 2 * _n_workers(jobs)
     current: Source | None = None
     current_ok = True
     try:
-        with _Workers(jobs) as workers:
+        with _Workers(jobs, cleaner, options) as workers:
             while chunks := list(islice(chunks_in, window)):
                 with _interrupts_held():  # a stop waits for the window's documents
                     todo = [docs for chunk in chunks
                             if (docs := [d for d, done in chunk if not done])]
-                    fresh = iter([out for outs in workers.map(cleaner, todo, options)
-                                  for out in outs])
+                    fresh = chain.from_iterable(workers.map(todo))
                     for doc, outcome in (pair for chunk in chunks for pair in chunk):
                         outcome = outcome or next(fresh)
                         if doc.source is not current:
@@ -414,7 +513,7 @@ def stop(signum: int, frame: object) -> None:
 def _interrupts_held() -> Iterator[None]:
     """Hold SIGINT and SIGTERM while a window is cleaned, written and recorded, then raise.
 
-    An interrupt can land anywhere: inside joblib's bookkeeping of tasks in flight (its
+    An interrupt can land anywhere: inside a pool's bookkeeping of tasks in flight (joblib's
     manager thread then fails with a KeyError) or inside tempfile.mkstemp before the name is
     known (leaving a temporary file behind). Held, it waits for the window's documents (a
     second or two; a document stops at its time limit) and the run stops between windows with
@@ -441,28 +540,74 @@ def _interrupts_held() -> Iterator[None]:
 
 
 class _Workers:
-    """joblib workers, started only when a window has more than one chunk to share out (one
-    small input is cleaned in this process, without the start-up cost of a pool)."""
+    """Worker processes for a run's chunks, started only when a window has more than one chunk
+    to share out (one small input is cleaned in this process, without a pool's start-up).
 
-    def __init__(self, jobs: int) -> None:
-        self.jobs, self.pool = jobs, None
+    Local workers are forked from this process once per run: each starts with the loaded
+    Cleaner and the options (the model's pages are shared, not copied) and keeps that Cleaner,
+    its memos warm, for every chunk it gets, so a chunk carries only its documents. Under
+    another joblib backend (Dask, see cli._backend) the chunks go through joblib, which has
+    sent the Cleaner to every worker once. Profiling showed a joblib task pickling the model's
+    25 MB with every chunk and each worker starting cold: `--jobs 2` was slower than 1.
+    """
 
-    def map(self, cleaner: Cleaner, chunks: list[list[Document]],
-            options: Options) -> list[list[Outcome]]:
-        from joblib import Parallel, delayed
+    def __init__(self, jobs: int, cleaner: Cleaner, options: Options) -> None:
+        self.jobs, self.cleaner, self.options = jobs, cleaner, options
+        self.pool: ProcessPoolExecutor | None = None
+        self.joblib = None
 
+    def map(self, chunks: list[list[Document]]) -> Iterable[list[Outcome]]:
+        """Each chunk's outcomes, in order; from a pool, each as soon as it is ready."""
         if len(chunks) <= 1 or self.jobs == 1:
-            return [clean_chunk(cleaner, docs, options) for docs in chunks]
+            return [clean_chunk(self.cleaner, docs, self.options) for docs in chunks]
+        if self.joblib or _other_joblib_backend():
+            from joblib import Parallel, delayed
+
+            self.joblib = self.joblib or Parallel(n_jobs=self.jobs).__enter__()
+            return self.joblib(delayed(clean_chunk)(self.cleaner, docs, self.options)
+                               for docs in chunks)
         if self.pool is None:
-            self.pool = Parallel(n_jobs=self.jobs).__enter__()
-        return self.pool(delayed(clean_chunk)(cleaner, docs, options) for docs in chunks)
+            self.pool = _forked_pool(self.jobs, adopt=(self.cleaner, self.options))
+        return self.pool.map(_clean_adopted, chunks)
 
     def __enter__(self) -> _Workers:
         return self
 
     def __exit__(self, *exc: object) -> None:
         if self.pool is not None:
-            self.pool.__exit__(*exc)
+            self.pool.shutdown(cancel_futures=True)
+        if self.joblib is not None:
+            self.joblib.__exit__(*exc)
+
+
+def _other_joblib_backend() -> bool:
+    """Whether a joblib backend other than its local processes is in effect (Dask, through
+    joblib.parallel_config; without joblib imported, none can be)."""
+    if "joblib" not in sys.modules:
+        return False
+    from joblib.parallel import LokyBackend, get_active_backend
+
+    return not isinstance(get_active_backend()[0], LokyBackend)
+
+
+def _n_workers(jobs: int) -> int:
+    """joblib's reading of n_jobs: -1 all cores, -2 all but one, and so on."""
+    return jobs if jobs > 0 else max(1, (os.cpu_count() or 1) + 1 + jobs)
+
+
+# A local worker process's Cleaner and options, set once when the process starts.
+_adopted: tuple[Cleaner, Options] | None = None
+
+
+def _start_worker(adopt: tuple[Cleaner, Options] | None) -> None:
+    global _adopted
+    _adopted = adopt
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
+
+
+def _clean_adopted(docs: list[Document]) -> list[Outcome]:
+    cleaner, options = _adopted
+    return clean_chunk(cleaner, docs, options)
 
 
 def _items(sources: Iterable[Source], sink: Sink, options: Options, state: State | None,
@@ -472,7 +617,7 @@ def _items(sources: Iterable[Source], sink: Sink, options: Options, state: State
         target = sink.target(source)
         if state is not None and source.path is not None and target is not None \
                 and source.error is None:
-            if os.path.realpath(source.path) == os.path.realpath(target):  # no raise on loops
+            if _same_file(source.path, target):
                 yield Document(source, source.name), Outcome(
                     error=f"output would overwrite the input ({target})")
                 continue
@@ -488,6 +633,14 @@ def _items(sources: Iterable[Source], sink: Sink, options: Options, state: State
         stream = stdin if source.path is None else None
         for doc in documents(source, options.text_field, options.id_field, stream):
             yield doc, None
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """Whether both paths name one existing file (two stat calls, not a resolve of each)."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 def _chunks(items: Iterator[_Item], size: int) -> Iterator[list[_Item]]:

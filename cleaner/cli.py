@@ -132,7 +132,8 @@ def _clean(args: argparse.Namespace) -> int:
                       site_field=args.site_field, doc_timeout=args.doc_timeout)
     if args.repetition and not use_stdin:
         options = dataclasses.replace(
-            options, repeats=repeated_lines(find_sources(paths, exclude=skip), options))
+            options, repeats=repeated_lines(find_sources(paths, exclude=skip), options,
+                                            jobs=1 if args.dask else args.jobs))
     stdin = None
     if use_stdin:
         kind, stdin = sniff_stdin(sys.stdin.buffer, args.input_format)

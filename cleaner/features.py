@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import re
 import zlib
+from array import array
 from bisect import bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Iterable, Sequence
+from itertools import chain
+from operator import itemgetter
 
 import numpy as np
 
@@ -28,6 +31,9 @@ _LATIN1 = [chr(c) for c in range(256)]
 _LATIN1_LETTERS = bytes(c for c, ch in enumerate(_LATIN1) if ch.isalpha())
 _LATIN1_UPPER = bytes(c for c, ch in enumerate(_LATIN1) if ch.isalpha() and ch.isupper())
 _LATIN1_DIGITS = bytes(c for c, ch in enumerate(_LATIN1) if ch.isdigit())
+_NOT_LATIN1 = re.compile(r"[^\x00-\xff]")
+# The first character of each whitespace-separated word (\s is str.isspace, as in str.split).
+_WORD_STARTS = re.compile(r"(?<!\S)\S")
 
 
 def _bucket(value: float, edges: Sequence[float]) -> int:
@@ -46,43 +52,124 @@ def _char_class(ch: str) -> str:
 def char_counts(text: str) -> tuple[int, int, int]:
     """Letters, upper-case letters and digits in ``text`` (as str.isalpha, isupper, isdigit).
 
-    Most lines are Latin-1 (English, German, French, Spanish), where bytes.translate counts in C
-    with tables made from those same str methods; other text is counted one character at a time.
+    The Latin-1 characters (most of English, German, French, Spanish) are counted in C by
+    bytes.translate with tables made from those same str methods; the others (curly quotes,
+    dashes, other scripts) one character at a time.
     """
-    try:
-        raw = text.encode("latin-1")
-    except UnicodeEncodeError:
-        letters = "".join(filter(str.isalpha, text))
-        return len(letters), sum(map(str.isupper, letters)), sum(map(str.isdigit, text))
+    raw = text.encode("latin-1", "ignore")
     n = len(raw)
-    return (n - len(raw.translate(None, _LATIN1_LETTERS)),
-            n - len(raw.translate(None, _LATIN1_UPPER)),
-            n - len(raw.translate(None, _LATIN1_DIGITS)))
+    counts = (n - len(raw.translate(None, _LATIN1_LETTERS)),
+              n - len(raw.translate(None, _LATIN1_UPPER)),
+              n - len(raw.translate(None, _LATIN1_DIGITS)))
+    if n == len(text):
+        return counts
+    rest = "".join(_NOT_LATIN1.findall(text))
+    letters = "".join(filter(str.isalpha, rest))
+    return (counts[0] + len(letters), counts[1] + sum(map(str.isupper, letters)),
+            counts[2] + sum(map(str.isdigit, rest)))
 
 
-def shape_tokens(text: str) -> list[str]:
-    """Tokens describing how the line looks rather than what it says."""
+def shape(text: str) -> tuple[int, str, str, int, int, int, bool, bool, bool]:
+    """How the line looks rather than what it says: word count, end and start characters,
+    shares of capitals, digits and title-case words (bucketed), URL, pipe, indent."""
     stripped = text.strip()
-    words = stripped.split()
+    starts = _WORD_STARTS.findall(stripped)  # one per word of stripped.split()
     n_letters, n_upper, n_digits = char_counts(stripped)
     upper = n_upper / n_letters if n_letters else 0.0
     digits = n_digits / len(stripped) if stripped else 0.0
-    titled = sum([w[:1].isupper() for w in words]) / len(words) if words else 0.0
-    tokens = [
-        f"nw:{_bucket(len(words), _WORD_BUCKETS)}",
-        f"end:{_char_class(stripped[-1]) if stripped else ''}",
-        f"start:{_char_class(stripped[0]) if stripped else ''}",
-        f"caps:{_bucket(upper, _RATIO_BUCKETS)}",
-        f"digits:{_bucket(digits, _RATIO_BUCKETS)}",
-        f"titled:{_bucket(titled, _RATIO_BUCKETS)}",
-    ]
-    if _URL.search(stripped.lower()):
-        tokens.append("url")
-    if "|" in stripped:
-        tokens.append("pipe")
-    if text[:1].isspace():
-        tokens.append("indent")
-    return tokens
+    titled = sum(map(str.isupper, starts)) / len(starts) if starts else 0.0
+    return (_bucket(len(starts), _WORD_BUCKETS),
+            _char_class(stripped[-1]) if stripped else "",
+            _char_class(stripped[0]) if stripped else "",
+            _bucket(upper, _RATIO_BUCKETS), _bucket(digits, _RATIO_BUCKETS),
+            _bucket(titled, _RATIO_BUCKETS),
+            _URL.search(stripped.lower()) is not None, "|" in stripped, text[:1].isspace())
+
+
+# Character class bits of shapes(): str.isalpha, isalpha and isupper, isdigit, isspace, isupper.
+_ALPHA, _UPPER_LETTER, _DIGIT_BIT, _SPACE, _UPPER = 1, 2, 4, 8, 16
+
+
+def _class_bits(ch: str) -> int:
+    return ((_ALPHA if ch.isalpha() else 0) | (_UPPER_LETTER if ch.isalpha() and ch.isupper()
+            else 0) | (_DIGIT_BIT if ch.isdigit() else 0) | (_SPACE if ch.isspace() else 0)
+            | (_UPPER if ch.isupper() else 0))
+
+
+_LATIN1_BITS = np.array([_class_bits(ch) for ch in _LATIN1], dtype=np.uint8)
+_LATIN1_CLASSES = [_char_class(ch) for ch in _LATIN1]
+
+
+def shapes(texts: Sequence[str], lowered: str | None = None) -> list[tuple]:
+    """shape() of each text, counted for the whole batch at once with numpy.
+
+    The texts are joined by line breaks and read as code points; a table of each character's
+    class (from the same str methods) gives per-line counts of letters, capitals, digits and
+    word starts. ``lowered`` is the joined text lower-cased, if the caller has it.
+    """
+    joined = "\n".join(texts)
+    cps = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    breaks = np.flatnonzero(cps == 10)
+    n_lines = len(texts)
+    if len(breaks) != n_lines - 1:  # a text holding a line break itself
+        return [shape(t) for t in texts]
+    bits = _LATIN1_BITS[np.minimum(cps, 255)]
+    wide = np.flatnonzero(cps > 255)
+    if len(wide):
+        found, where = np.unique(cps[wide], return_inverse=True)
+        bits[wide] = np.array([_class_bits(chr(c)) for c in found.tolist()], np.uint8)[where]
+    starts = np.concatenate([[0], breaks + 1])
+    spans = np.diff(np.concatenate([starts, [len(cps) + 1]]))  # each line and its break
+    line = np.repeat(np.arange(n_lines), spans)[: len(cps)]
+
+    def per_line(mask: np.ndarray) -> np.ndarray:
+        return np.bincount(line[mask], minlength=n_lines)
+
+    space = (bits & _SPACE) > 0
+    space[breaks] = True
+    solid = np.flatnonzero(~space)  # positions of the stripped lines' characters
+    if not len(solid):  # blank lines only
+        return [shape(t) for t in texts]
+    solid_line = line[solid]
+    has = per_line(~space) > 0
+    first = solid[np.minimum(np.searchsorted(solid_line, np.arange(n_lines)), len(solid) - 1)]
+    last = solid[np.searchsorted(solid_line, np.arange(n_lines), side="right") - 1]
+    length = np.where(has, last - first + 1, 0)
+    word_start = ~space & np.concatenate([[True], space[:-1]])
+    n_words = per_line(word_start)
+    letters = per_line((bits & _ALPHA) > 0)
+    ratios = np.stack([per_line((bits & _UPPER_LETTER) > 0), per_line((bits & _DIGIT_BIT) > 0),
+                       per_line(word_start & ((bits & _UPPER) > 0))])
+    ratios = np.divide(ratios, [letters, length, n_words], out=np.zeros(ratios.shape),
+                       where=np.stack([letters, length, n_words]) > 0)
+    buckets = np.searchsorted(_RATIO_BUCKETS, ratios, side="right")
+
+    lowered = joined.lower() if lowered is None else lowered
+    url = np.zeros(n_lines, dtype=bool)
+    if found_at := [m.start() for m in _URL.finditer(lowered)]:
+        if len(lowered) != len(joined):  # a character lower-cased to two: breaks moved
+            breaks = np.array([i for i, ch in enumerate(lowered) if ch == "\n"], np.int64)
+        url[np.searchsorted(breaks, found_at)] = True
+    indent = (spans > 1) & space[np.minimum(starts, len(cps) - 1)]
+    edges = [_LATIN1_CLASSES[c] if c < 256 else _char_class(chr(c))
+             for c in cps[np.concatenate([last, first])].tolist()]
+    end_class = [e if h else "" for e, h in zip(edges[:n_lines], has.tolist())]
+    start_class = [e if h else "" for e, h in zip(edges[n_lines:], has.tolist())]
+    return list(zip(np.searchsorted(_WORD_BUCKETS, n_words, side="right").tolist(),
+                    end_class, start_class, *buckets.tolist(), url.tolist(),
+                    (per_line(cps == 124) > 0).tolist(), indent.tolist()))
+
+
+def shape_tokens(text: str) -> list[str]:
+    """The tokens of the line's shape."""
+    return _shape_tokens(shape(text))
+
+
+def _shape_tokens(values: tuple) -> list[str]:
+    n_words, end, start, caps, digits, titled, url, pipe, indent = values
+    tokens = [f"nw:{n_words}", f"end:{end}", f"start:{start}", f"caps:{caps}",
+              f"digits:{digits}", f"titled:{titled}"]
+    return tokens + ["url"] * url + ["pipe"] * pipe + ["indent"] * indent
 
 
 def line_words(text: str) -> list[str]:
@@ -202,50 +289,38 @@ class Memo(dict):
 
 
 class CachedFeaturizer(LineFeaturizer):
-    """The features of LineFeaturizer.line from the same token functions, with hashing cached.
+    """The features of LineFeaturizer.line from the same tokens, a batch of lines at a time.
 
-    Profiling showed CRC32 of repeated tokens (character trigrams above all) and the small
-    per-line arrays as the hot spots: here a word's own token and trigrams are hashed once and
-    looked up afterwards, other tokens likewise, and a batch of lines comes out as one array.
+    Profiling showed CRC32 of repeated tokens and per-token Python work as the hot spots. Here
+    a batch's words are found in one pass over its text, each distinct word's hashed tokens
+    (its own, its trigrams, as first or last word) are computed once and kept, and a word
+    pair's CRC32 continues the CRC32 of "b:<first word> " over the second word's bytes
+    (zlib.crc32's start value), so no pair token is built; the per-word work runs in C (map).
+    A line's shape and rules are hashed once per distinct shape and rule hit.
     """
 
     def __init__(self, n_features: int = N_FEATURES, limit: int = 100_000) -> None:
         super().__init__(n_features)
-        self._words: Memo = Memo(limit)  # word -> (index of its token, indices of trigrams)
-        self._pairs: Memo = Memo(2 * limit)  # (word, next word) -> index of their pair token
-        self._tokens: Memo = Memo(limit)  # any other token -> index
+        self._words: Memo = Memo(limit)  # word -> _WordEntry
+        self._others: Memo = Memo(limit)  # (shape, rule hit) -> indices of their tokens
 
-    def _lookup(self, memo: Memo, keys: list, token_of: Callable[..., str]) -> list[int]:
-        """The index of each key's token, hashing only the keys not met before."""
-        out = [memo.get(k, -1) for k in keys]
-        if -1 in out:
-            memo.make_room(len(keys))
-            for i, k in enumerate(keys):
-                if out[i] < 0:
-                    out[i] = memo[k] = hashed(token_of(k), self.n_features)
-        return out
-
-    def _word(self, word: str) -> tuple[int, tuple[int, ...]]:
-        self._words.make_room()
+    def _word(self, word: str) -> _WordEntry:
         n = self.n_features
         entry = self._words[word] = (
-            hashed(word_token(word), n), tuple(hashed(t, n) for t in trigram_tokens(word)))
+            _u32(hashed(t, n) for t in [word_token(word), *edge_tokens([word])]),
+            zlib.crc32(pair_token(word, "").encode("utf-8")), word.encode("utf-8"),
+            _u32(hashed(t, n) for t in trigram_tokens(word)))
         return entry
 
-    def indices(self, text: str, hit: RuleHit) -> tuple[list[int], int]:
-        """One line's feature indices in LineFeaturizer.line's order, and how many are text."""
-        words = line_words(text)
-        memo = self._words
-        entries = [memo.get(w) or self._word(w) for w in words]
-        idx = [e[0] for e in entries]
-        # Pairs are keyed by their two words: no token string to build for a known pair.
-        idx += self._lookup(self._pairs, list(zip(words, words[1:])), lambda p: pair_token(*p))
-        idx += self._lookup(self._tokens, edge_tokens(words), str)
-        for e in entries:
-            idx += e[1]
-        n_text = len(idx)
-        idx += self._lookup(self._tokens, shape_tokens(text) + rule_tokens(hit), str)
-        return idx, n_text
+    def _other(self, values: tuple, hit: RuleHit) -> bytes:
+        key = (values, hit)
+        found = self._others.get(key)
+        if found is None:
+            self._others.make_room()
+            n = self.n_features
+            found = self._others[key] = _u32(
+                hashed(t, n) for t in _shape_tokens(key[0]) + rule_tokens(hit))
+        return found
 
     def line(self, text: str, hit: RuleHit) -> tuple[np.ndarray, np.ndarray]:
         idx, val, _ = self.lines([text], [hit])
@@ -255,14 +330,88 @@ class CachedFeaturizer(LineFeaturizer):
         self, texts: Sequence[str], hits: Sequence[RuleHit]
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """All lines' indices and values end to end, and where each line starts in them."""
-        flat: list[int] = []
-        counts: list[int] = []  # text n-grams, then other features, for each line
-        for text, hit in zip(texts, hits, strict=True):
-            idx, n_text = self.indices(text, hit)
-            flat += idx
-            counts += (n_text, len(idx) - n_text)
-        sizes = np.array(counts, dtype=np.int64)
-        weights = np.ones(len(sizes), dtype=np.float32)
-        weights[0::2] = text_weight(np.maximum(sizes[0::2], 1))
-        totals = sizes[0::2] + sizes[1::2]
-        return np.array(flat, dtype=np.int64), np.repeat(weights, sizes), np.cumsum(totals) - totals
+        lowered = "\n".join(texts).lower()
+        per_line = _batch_words(texts, lowered)
+        flat = list(chain.from_iterable(per_line))
+        memo = self._words
+        entries = list(map(memo.get, flat))
+        if None in entries:
+            memo.make_room(entries.count(None))
+            for word in dict.fromkeys(flat):
+                if word not in memo:
+                    self._word(word)
+            entries = list(map(memo.__getitem__, flat))
+        n_words = len(flat)
+        own, first, last = _u32_array(map(itemgetter(0), entries)).reshape(-1, 3).T
+        pairs = np.fromiter(  # pairs[i]: words i and i + 1 (across a line end: never used)
+            map(zlib.crc32, map(itemgetter(2), entries[1:]), map(itemgetter(1), entries)),
+            dtype=np.int64, count=max(n_words - 1, 0)) % self.n_features
+        trigram_bytes = list(map(itemgetter(3), entries))
+        trigrams = _u32_array(trigram_bytes)
+        other_bytes = [self._other(v, h) for v, h in zip(shapes(texts, lowered), hits, strict=True)]
+        others = _u32_array(other_bytes)
+        nowords = np.array([hashed(edge_tokens([])[0], self.n_features)])
+
+        # Each line is seven runs of these arrays, in LineFeaturizer.line's order: its words,
+        # its pairs, its first word, its last word (or "nowords"), its trigrams, its others.
+        nw = np.fromiter(map(len, per_line), dtype=np.int64, count=len(per_line))
+        w_end = np.cumsum(nw)
+        w_start = w_end - nw
+        t_cum = np.concatenate([[0], np.cumsum(_lengths(trigram_bytes))])
+        n_other = _lengths(other_bytes)
+        o_start = np.cumsum(n_other) - n_other
+        has = (nw > 0).astype(np.int64)
+        sources = [own, pairs, first, last, nowords, trigrams, others]
+        base = np.cumsum([0] + [len(a) for a in sources])
+        starts = np.column_stack([
+            base[0] + w_start, base[1] + w_start, base[2] + w_start,
+            base[3] + w_end - has, np.full_like(nw, base[4]), base[5] + t_cum[w_start],
+            base[6] + o_start])
+        sizes = np.column_stack([
+            nw, np.maximum(nw - 1, 0), has, has, 1 - has, t_cum[w_end] - t_cum[w_start],
+            n_other])
+        idx = np.concatenate(sources, dtype=np.int64)[_runs(starts.ravel(), sizes.ravel())]
+        n_text = sizes[:, :6].sum(axis=1)
+        values = np.repeat(np.stack([text_weight(n_text), np.ones(len(nw), np.float32)], 1)
+                           .ravel(), np.column_stack([n_text, n_other]).ravel())
+        totals = n_text + n_other
+        return idx, values, np.cumsum(totals) - totals
+
+
+#: Per word: indices of its own token and of it as first and as last word (uint32 bytes), the
+#: CRC32 of "b:<word> " (a pair's first half), its UTF-8 bytes (a pair's second half), and the
+#: indices of its trigrams (uint32 bytes).
+_WordEntry = tuple[bytes, int, bytes, bytes]
+
+
+def _u32(values: Iterable[int]) -> bytes:
+    return array("I", values).tobytes()
+
+
+def _u32_array(parts: Iterable[bytes]) -> np.ndarray:
+    return np.frombuffer(b"".join(parts), dtype=np.uint32)
+
+
+def _lengths(parts: Sequence[bytes]) -> np.ndarray:
+    """How many uint32 each part holds."""
+    return np.fromiter(map(len, parts), dtype=np.int64, count=len(parts)) // 4
+
+
+def _runs(starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """The positions start, start + 1, ... of each run (of its size), runs end to end."""
+    ends = np.cumsum(sizes)
+    return np.arange(ends[-1] if len(ends) else 0) + np.repeat(starts - (ends - sizes), sizes)
+
+
+def _batch_words(texts: Sequence[str], lowered: str) -> list[list[str]]:
+    """line_words of each text, digit-folded in one pass over ``lowered``, the texts joined by
+    line breaks and lower-cased.
+
+    Lower-casing and folding go character by character (Python's one context rule, final
+    sigma, stops at a line break), so the joined text folds as its lines do.
+    """
+    parts = _DIGIT.sub("0", lowered).split("\n")
+    if len(parts) != len(texts):  # a text holding a line break itself
+        return [line_words(t) for t in texts]
+    findall = _WORD.findall
+    return [findall(p)[:_MAX_WORDS] for p in parts]

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from cleaner.decode import context_features, decode
-from cleaner.document import ARTICLE_LABELS, LABELS, Decision, Result
+from cleaner.document import ARTICLE_LABELS, LABELS, Decision, Line, Result
 from cleaner.features import Memo
 from cleaner.model import Model, sigmoid
 from cleaner.patterns import UserRule, first_match
@@ -54,8 +54,17 @@ class Cleaner:
         self.rules = RuleSet()
         self._scored: Memo = Memo(LINE_MEMO_SIZE)  # line text -> (rule hit, logit, label probs)
 
-    def score(self, texts: list[str]) -> tuple[list[RuleHit], np.ndarray, np.ndarray]:
-        """Rule hits, line logits and label probabilities; a line seen before is looked up.
+    def _recall(self, texts: list[str]) -> tuple[list[RuleHit], np.ndarray, np.ndarray]:
+        """Rule hits, line logits and label probabilities of lines already in the memo."""
+        scored = [self._scored[t] for t in texts]
+        return (
+            [s[0] for s in scored],
+            np.array([s[1] for s in scored], dtype=np.float64),
+            np.array([s[2] for s in scored]).reshape(len(texts), len(LABELS)),
+        )
+
+    def _remember(self, texts: list[str]) -> None:
+        """Match and score, all at once, the lines of ``texts`` not in the memo yet.
 
         Pages of one site repeat their menus, banners and appeals, so a batch meets the same
         lines again and again; each distinct line is matched and scored once.
@@ -67,12 +76,6 @@ class Cleaner:
             hits = [self.rules.match(t) for t in new]
             logits, kind_p = self.model.score_lines(new, hits)
             memo.update(zip(new, zip(hits, logits.tolist(), kind_p)))
-        scored = [memo[t] for t in texts]
-        return (
-            [s[0] for s in scored],
-            np.array([s[1] for s in scored], dtype=np.float64),
-            np.array([s[2] for s in scored]).reshape(len(texts), len(LABELS)),
-        )
 
     def explain(self, text: str, repeated: SiteRepeats | None = None) -> Result:
         """Clean ``text`` and return the output with one decision per non-blank line.
@@ -80,9 +83,24 @@ class Cleaner:
         ``repeated`` is the evidence of the document's site from a first pass over many
         documents (cleaner.repetition); without it the document is cleaned on its own.
         """
-        lines = segment(text)
-        body = [line for line in lines if not line.blank]
-        hits, logits, kind_p = self.score([line.text for line in body])
+        return self.explain_many([text], [repeated])[0]
+
+    def explain_many(
+        self, texts: Sequence[str], repeated: Sequence[SiteRepeats | None] | None = None
+    ) -> list[Result]:
+        """``explain`` of each text (``repeated``: each one's evidence), the same results.
+
+        The new lines of all the texts are featurized and scored in one batch: profiling
+        showed the fixed cost of a batch (a few dozen numpy calls) weighing on short documents.
+        """
+        docs = [segment(text) for text in texts]
+        bodies = [[line for line in lines if not line.blank] for lines in docs]
+        self._remember([line.text for body in bodies for line in body])
+        return [self._decide(lines, body, evidence) for lines, body, evidence
+                in zip(docs, bodies, repeated or [None] * len(docs), strict=True)]
+
+    def _decide(self, lines: list[Line], body: list[Line], repeated: SiteRepeats | None) -> Result:
+        hits, logits, kind_p = self._recall([line.text for line in body])
         context_p = self.model.context_probability(context_features(body, hits, logits))
         decisions = decode(
             body, hits, sigmoid(logits), context_p, kind_p, self.threshold, self.word_cost,

@@ -34,9 +34,26 @@ MIN_SITE_DOCS = 10
 
 def line_key(text: str) -> int:
     """An 8-byte hash of the line, casefolded and with whitespace folded."""
-    norm = " ".join(text.casefold().split())
-    data = norm.encode("utf-8", "surrogatepass")  # a str may hold a lone surrogate
-    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "big")
+    return _digest(text.casefold())
+
+
+def line_keys(texts: Sequence[str]) -> list[int]:
+    """line_key of each text, casefolded all at once (case folding has no context, so the
+    texts joined by line breaks fold as each one does)."""
+    folded = "\n".join(texts).casefold().split("\n")
+    if len(folded) != len(texts):  # a text holding a line break itself
+        folded = [text.casefold() for text in texts]
+    return list(map(_digest, folded))
+
+
+def _digest(folded: str) -> int:
+    norm = " ".join(folded.split()).encode("utf-8", "surrogatepass")  # a lone surrogate too
+    return int.from_bytes(hashlib.blake2b(norm, digest_size=8).digest(), "big")
+
+
+def document_keys(text: str) -> tuple[int, set[int]]:
+    """A document's own hash and the hashes of its distinct non-blank lines."""
+    return line_key(text), set(line_keys([line.text for line in segment(text) if not line.blank]))
 
 
 def site_of_url(url: str) -> str:
@@ -58,7 +75,8 @@ class SiteRepeats:
 
     def of(self, lines: Sequence[str]) -> list[int]:
         """For each line, the number of documents it recurs in, or 0 if it is not repeated."""
-        return [self.counts.get(line_key(text), 0) if text.strip() else 0 for text in lines]
+        return [self.counts.get(key, 0) if text.strip() else 0
+                for text, key in zip(lines, line_keys(lines))]
 
 
 class LineCounts:
@@ -111,12 +129,14 @@ class RepeatIndex:
 
     def add(self, site: str, text: str) -> None:
         """Count one document; a document seen before (same text) is not counted again."""
+        self.add_keys(site, *document_keys(text))
+
+    def add_keys(self, site: str, doc_key: int, keys: Iterable[int]) -> None:
+        """Count one document from its document_keys (hashed elsewhere, in a worker)."""
         seen = self.documents.setdefault(site, set())
-        doc_key = line_key(text)
         if doc_key in seen:
             return
         seen.add(doc_key)
-        keys = {line_key(line.text) for line in segment(text) if not line.blank}
         self.lines.setdefault(site, LineCounts()).add(keys)
 
     def update(self, other: RepeatIndex) -> None:

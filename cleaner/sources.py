@@ -114,19 +114,34 @@ def _walk(folder: Path, skip: set[str]) -> Iterator[tuple[Path, str | None]]:
     if os.path.realpath(folder) in skip:
         return
     skip_names = {os.path.basename(p) for p in skip}  # resolve only a name that may match
+    names: list[str] = []
+    folders: set[str] = set()
     try:
         with os.scandir(folder) as it:
-            names = sorted(e.name for e in it if not e.name.startswith("."))
+            for e in it:
+                if not e.name.startswith("."):
+                    names.append(e.name)
+                    if _is_dir(e):
+                        folders.add(e.name)
     except OSError as exc:
         yield folder, f"cannot list folder ({read_problem(folder, exc)})"
         return
+    names.sort()
     for name in names:
         path = folder / name
-        if path.is_dir():
+        if name in folders:
             yield from _walk(path, skip)
         elif kind_of(path) is not None and (
                 name not in skip_names or os.path.realpath(path) not in skip):
             yield path, None
+
+
+def _is_dir(entry: os.DirEntry) -> bool:
+    """As Path.is_dir (symlinks followed), from the listing where it says (no stat call)."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
 
 
 def documents(source: Source, text_field: str = "text", id_field: str | None = None,

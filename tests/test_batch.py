@@ -12,7 +12,7 @@ import pytest
 from inputs import ARTICLE, PAGE
 
 from cleaner import Cleaner
-from cleaner.batch import STATE_FILE, Options, State, run, settings_key
+from cleaner.batch import COUNT_FILES, STATE_FILE, Options, State, repeated_lines, run, settings_key
 from cleaner.sinks import FolderSink
 from cleaner.sources import find_sources
 
@@ -76,6 +76,21 @@ def test_jobs_one_and_two_write_the_same_bytes(cleaner: Cleaner, folder: Path, t
     assert outputs(tmp_path / "one") == outputs(tmp_path / "two")
     assert one[1] == two[1] and one[1].count(b"\n") == 10
     assert one[0] == two[0]
+
+
+def test_first_pass_over_workers_counts_as_one_process(tmp_path: Path):
+    """Forked workers hash batches of files; the counts equal one process's, duplicates too."""
+    for site, n in (("a", 2 * COUNT_FILES + 7), ("b", 30)):
+        (tmp_path / site).mkdir()
+        for i in range(n):
+            lines = [f"Story {i} of site {site}, told at length.", f"Footer of {site}.",
+                     f"Shared line {i % 4}."]
+            (tmp_path / site / f"{i:03d}.txt").write_text("\n".join(lines), encoding="utf-8")
+    (tmp_path / "a" / "copy.txt").write_text((tmp_path / "a" / "000.txt").read_text())
+    one = repeated_lines(find_sources([tmp_path]), Options(), jobs=1)
+    two = repeated_lines(find_sources([tmp_path]), Options(), jobs=2)
+    assert one == two and sorted(one) == [str(tmp_path / "a"), str(tmp_path / "b")]
+    assert len(one[str(tmp_path / "a")].counts) == 5  # the footer and the four shared lines
 
 
 def test_rerun_skips_up_to_date_outputs_and_redoes_changed_ones(cleaner: Cleaner, folder: Path,

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from cleaner import Cleaner
 from cleaner.document import LABELS
-from cleaner.features import CachedFeaturizer, LineFeaturizer, char_counts
+from cleaner.features import CachedFeaturizer, LineFeaturizer, char_counts, shape, shapes
 from cleaner.model import softmax
 from cleaner.rules import _STRIP, RULES, RuleHit, RuleSet
 
@@ -78,6 +78,12 @@ def test_cached_batch_equals_plain_lines(texts):
     _assert_same((idx, val), (np.concatenate([p[0] for p in plain]),
                               np.concatenate([p[1] for p in plain])))
     assert starts.tolist() == np.cumsum([0] + [len(p[0]) for p in plain])[:-1].tolist()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.text(max_size=80), st.sampled_from(LINES)), min_size=1, max_size=8))
+def test_batch_shapes_equal_line_shapes(texts):
+    assert shapes(texts) == [shape(t) for t in texts]
 
 
 def test_features_have_not_drifted():

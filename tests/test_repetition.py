@@ -8,11 +8,20 @@ from collections import Counter
 from pathlib import Path
 
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cleaner import Cleaner
 from cleaner.cli import main
 from cleaner.decode import Verdict, revise_with_repetition
-from cleaner.repetition import RepeatIndex, count_repeats, site_of_path, site_of_url
+from cleaner.repetition import (
+    RepeatIndex,
+    count_repeats,
+    line_key,
+    line_keys,
+    site_of_path,
+    site_of_url,
+)
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -171,3 +180,10 @@ def test_jsonl_records_take_their_site_from_the_url_field(tmp_path: Path):
     assert [r["url"] for r in out] == [r["url"] for r in records]
     assert not any(SITE_BLOCK[3] in r["text"] for r in out)
     assert [r["text"] for r in out[::2]] == [Cleaner().clean(r["text"]) for r in records[::2]]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.text(max_size=40), st.sampled_from(["ΣΑΣ", "İx", "Straße ", "a\nb"])),
+                max_size=6))
+def test_line_keys_of_a_batch_are_each_lines_key(texts):
+    assert line_keys(texts) == [line_key(t) for t in texts]
