@@ -6,8 +6,8 @@ same quote. A first pass over a folder or a JSONL stream counts, per site, in ho
 documents each normalised line occurs; the decode step ``revise_with_repetition`` then weighs
 that evidence against the model, so a repeated line the model is sure is article stays.
 
-Memory is an 8-byte hash and a 4-byte count per distinct line per site (plus one hash per
-document, so a page crawled twice counts once); counts are sums, so the result does not depend
+Memory is an 8-byte hash and a 4-byte count per distinct line per site (plus an 8-byte hash
+per document, so a page crawled twice counts once); counts are sums, so the result does not depend
 on the order of the documents or on how the pass is split.
 """
 
@@ -117,6 +117,41 @@ class LineCounts:
 FOLD_EVERY = 1 << 20
 
 
+class KeySet:
+    """Distinct 8-byte hashes (the documents seen): a sorted array, 8 bytes a hash, and a set
+    of at most FOLD_DOCS new ones; a set of Python ints would take about 75 bytes a hash."""
+
+    def __init__(self) -> None:
+        self.known = np.zeros(0, dtype=np.uint64)
+        self.new: set[int] = set()
+
+    def add(self, key: int) -> bool:
+        """Add ``key``; False when it was there already."""
+        if key in self.new:
+            return False
+        if len(self.known):
+            i = int(np.searchsorted(self.known, np.uint64(key)))
+            if i < len(self.known) and int(self.known[i]) == key:
+                return False
+        self.new.add(key)
+        if len(self.new) >= FOLD_DOCS:
+            self.fold()
+        return True
+
+    def fold(self, other: np.ndarray | None = None) -> None:
+        """Move the new hashes, and the sorted ``other`` if given, into the sorted array."""
+        new = np.fromiter(self.new, dtype=np.uint64, count=len(self.new))
+        self.known = np.union1d(self.known, new if other is None else np.union1d(new, other))
+        self.new = set()
+
+    def __len__(self) -> int:
+        return len(self.known) + len(self.new)
+
+
+#: Document hashes a site keeps in a Python set before they are folded into its sorted array.
+FOLD_DOCS = 1 << 16
+
+
 @dataclass
 class RepeatIndex:
     """Per site, in how many distinct documents each line occurs (the first pass)."""
@@ -125,7 +160,7 @@ class RepeatIndex:
     share: float = SHARE
     min_site_docs: int = MIN_SITE_DOCS
     lines: dict[str, LineCounts] = field(default_factory=dict)
-    documents: dict[str, set[int]] = field(default_factory=dict)
+    documents: dict[str, KeySet] = field(default_factory=dict)
 
     def add(self, site: str, text: str) -> None:
         """Count one document; a document seen before (same text) is not counted again."""
@@ -133,16 +168,15 @@ class RepeatIndex:
 
     def add_keys(self, site: str, doc_key: int, keys: Iterable[int]) -> None:
         """Count one document from its document_keys (hashed elsewhere, in a worker)."""
-        seen = self.documents.setdefault(site, set())
-        if doc_key in seen:
+        if not self.documents.setdefault(site, KeySet()).add(doc_key):
             return
-        seen.add(doc_key)
         self.lines.setdefault(site, LineCounts()).add(keys)
 
     def update(self, other: RepeatIndex) -> None:
         """Merge the counts of another pass over other documents (a pass split over workers)."""
         for site, seen in other.documents.items():
-            self.documents.setdefault(site, set()).update(seen)
+            seen.fold()
+            self.documents.setdefault(site, KeySet()).fold(seen.known)
         for site, counts in other.lines.items():
             counts.fold()
             self.lines.setdefault(site, LineCounts()).fold(counts.keys, counts.counts)

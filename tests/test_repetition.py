@@ -187,3 +187,20 @@ def test_jsonl_records_take_their_site_from_the_url_field(tmp_path: Path):
                 max_size=6))
 def test_line_keys_of_a_batch_are_each_lines_key(texts):
     assert line_keys(texts) == [line_key(t) for t in texts]
+
+
+def test_document_hashes_stay_distinct_across_folds(monkeypatch):
+    """A document met again after its hash was folded into the sorted array is still known."""
+    from cleaner import repetition
+
+    monkeypatch.setattr(repetition, "FOLD_DOCS", 3)
+    seen = repetition.KeySet()
+    keys = [2**64 - 1, 0, 17, 2**63, 17, 5, 0, 2**64 - 1, 6]
+    assert [seen.add(k) for k in keys] == [True, True, True, True, False, True, False, False, True]
+    assert len(seen) == 6 and len(seen.new) < 3
+    other = repetition.KeySet()
+    for k in (5, 7):
+        other.add(k)
+    other.fold()
+    seen.fold(other.known)
+    assert len(seen) == 7 and not seen.add(7)
