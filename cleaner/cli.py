@@ -105,7 +105,7 @@ def _clean(args: argparse.Namespace) -> int:
     from cleaner.files import atomic_file
     from cleaner.progress import Progress
     from cleaner.sinks import FolderSink, StreamSink
-    from cleaner.sources import Source, find_sources, sniff_stdin
+    from cleaner.sources import STDIN_NAME, ReadError, Source, find_sources, sniff_stdin
 
     paths = [Path(p) for p in args.paths if p != "-"]
     use_stdin = len(paths) < len(args.paths) or not args.paths
@@ -136,7 +136,11 @@ def _clean(args: argparse.Namespace) -> int:
                                             jobs=1 if args.dask else args.jobs))
     stdin = None
     if use_stdin:
-        kind, stdin = sniff_stdin(sys.stdin.buffer, args.input_format)
+        try:
+            kind, stdin = sniff_stdin(sys.stdin.buffer, args.input_format)
+        except ReadError as exc:
+            print(f"cleaner: {STDIN_NAME}: {exc}", file=sys.stderr)
+            return 1
         sources = [Source(None, Path("stdin"), kind)]
     else:
         sources = find_sources(paths, exclude=skip)
@@ -204,13 +208,21 @@ def _usage(message: str) -> int:
 
 def cmd_explain(args: argparse.Namespace) -> int:
     from cleaner.sources import Document as Doc
-    from cleaner.sources import ReadError, Source, decode_text, kind_of, load_text, sniff_stdin
+    from cleaner.sources import (
+        ReadError,
+        Source,
+        decode_text,
+        kind_of,
+        load_text,
+        read_stream,
+        sniff_stdin,
+    )
 
     cleaner = _cleaner(args)
     try:
         if args.path == "-":
             kind, stream = sniff_stdin(sys.stdin.buffer, args.input_format)
-            text = decode_text(stream.read(), "html" if kind == "html" else "txt")
+            text = decode_text(read_stream(stream), "html" if kind == "html" else "txt")
         else:
             path = Path(args.path)
             source = Source(path, path, kind_of(path) if kind_of(path) == "html" else "txt")

@@ -34,6 +34,9 @@ SUFFIXES: dict[str, str] = {
     ".jsonl": "jsonl", ".jsonl.gz": "jsonl",
 }
 STDIN_NAME = "<stdin>"
+GZIP_MAGIC = b"\x1f\x8b"
+# What reading a truncated or corrupt gzip stream raises.
+DECOMPRESS_ERRORS = (OSError, EOFError, zlib.error)
 # A JSON escape of a UTF-16 surrogate: JSON may hold one alone, which is no Unicode text.
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 
@@ -154,7 +157,7 @@ def documents(source: Source, text_field: str = "text", id_field: str | None = N
         text = None
         if stream is not None:
             try:
-                text = decode_text(stream.read(), source.kind)
+                text = decode_text(read_stream(stream), source.kind)
             except ReadError as exc:
                 yield Document(source, source.name, error=str(exc))
                 return
@@ -175,7 +178,7 @@ def _records(source: Source, text_field: str, id_field: str | None,
                 if not raw.strip():
                     continue
                 yield _record(source, number, raw, text_field, id_field)
-    except (OSError, EOFError, zlib.error) as exc:
+    except DECOMPRESS_ERRORS as exc:
         where = f"after line {number}: " if number else ""
         problem = read_problem(source.path, exc) if isinstance(exc, OSError) else str(exc)
         yield Document(source, source.name, error=f"cannot read ({where}{problem})")
@@ -214,9 +217,7 @@ class _open:
 
     def __enter__(self) -> Iterator[bytes]:
         raw = self.stream if self.stream is not None else open(self.source.path, "rb")  # noqa: SIM115
-        self.file = raw
-        if hasattr(raw, "peek") and raw.peek(2)[:2] == b"\x1f\x8b":
-            self.file = gzip.GzipFile(fileobj=raw)
+        self.file = gunzipped(raw)
         return iter(self.file)
 
     def __exit__(self, *exc: object) -> None:
@@ -254,7 +255,7 @@ def decode_text(data: bytes, kind: str) -> str:
 
         try:
             return html_to_text(data)
-        except (OSError, EOFError, zlib.error) as exc:
+        except DECOMPRESS_ERRORS as exc:
             raise ReadError(f"cannot decompress ({exc})") from None
     from cleaner.extract import decode_bytes
 
@@ -265,19 +266,41 @@ def decode_text(data: bytes, kind: str) -> str:
     return text
 
 
+def gunzipped(raw: BinaryIO) -> BinaryIO:
+    """``raw``, decompressed on the fly when it starts with the gzip magic (a file or a pipe:
+    peeking reads nothing away)."""
+    if hasattr(raw, "peek") and raw.peek(2)[:2] == GZIP_MAGIC:
+        return gzip.GzipFile(fileobj=raw)  # type: ignore[return-value]
+    return raw
+
+
+def read_stream(stream: BinaryIO) -> bytes:
+    """All of ``stream``; a truncated or corrupt gzip stream is a ReadError."""
+    try:
+        return stream.read()
+    except DECOMPRESS_ERRORS as exc:
+        raise ReadError(f"cannot decompress ({exc})") from None
+
+
 def sniff_stdin(stream: BinaryIO, declared: str) -> tuple[str, BinaryIO]:
-    """The kind of stdin and a stream that still starts at its first byte.
+    """The kind of stdin and a stream that still starts at its first byte, gunzipped when it
+    starts with the gzip magic (``zcat`` is not needed in front of ``cleaner clean -``).
 
     ``declared`` is ``--input-format``; with ``auto``, a first non-blank character ``{`` means
-    JSONL, ``<!doctype`` or ``<html`` (any case) means HTML, anything else text.
+    JSONL, ``<!doctype`` or ``<html`` (any case) means HTML, anything else text. Raises
+    ReadError when compressed input is corrupt before its first non-blank line.
     """
+    stream = gunzipped(stream)
     if declared != "auto":
         return declared, stream
     head: list[bytes] = []
-    for line in stream:
-        head.append(line)
-        if line.strip():
-            break
+    try:
+        for line in stream:
+            head.append(line)
+            if line.strip():
+                break
+    except DECOMPRESS_ERRORS as exc:
+        raise ReadError(f"cannot decompress ({exc})") from None
     first = b"".join(head).lstrip(codecs.BOM_UTF8 + b" \t\r\n").lower()
     kind = ("jsonl" if first.startswith(b"{")
             else "html" if first.startswith((b"<!doctype", b"<html")) else "txt")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import subprocess
 import sys
@@ -90,6 +91,25 @@ def test_stdin_jsonl_to_stdout_keeps_fields(tmp_path: Path):
     assert "3 document(s) cleaned" in r.stderr and "ad_sponsored" in r.stderr
     forced = run("clean", "--input-format", "txt", stdin=stdin)
     assert forced.returncode == 0 and forced.stdout.startswith('{"id": 0')
+
+
+def test_gzip_on_stdin_is_read_like_plain_input():
+    """`cat a.jsonl.gz | cleaner clean -` needs no zcat; a truncated stream is named and the
+    run fails without output."""
+    def piped(*args: str, data: bytes) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "cleaner.cli", *args], input=data,
+                              capture_output=True)
+
+    records = "".join(json.dumps({"id": i, "text": ARTICLE}) + "\n" for i in range(2))
+    for command in (["clean", "-"], ["explain", "-", "--format", "json"]):
+        for plain in (ARTICLE, records):
+            expected = piped(*command, data=plain.encode())
+            got = piped(*command, data=gzip.compress(plain.encode()))
+            assert expected.returncode == 0 and b"ring road" in expected.stdout
+            assert got.returncode == 0 and got.stdout == expected.stdout
+        cut = piped(*command, data=gzip.compress(ARTICLE.encode())[:40])
+        assert cut.returncode == 1 and cut.stdout == b""
+        assert b": cannot decompress" in cut.stderr
 
 
 def test_folder_of_html_to_one_jsonl_stream(tmp_path: Path):

@@ -102,3 +102,6 @@ def test_html_is_extracted_with_trafilatura(tmp_path: Path):
 def test_stdin_sniffing_keeps_every_byte(data: bytes, declared: str, kind: str):
     found, stream = sniff_stdin(io.BytesIO(data), declared)
     assert found == kind and stream.read() == data
+    # Compressed, from a pipe-like buffered stream: the same kind and bytes, unpacked.
+    found, stream = sniff_stdin(io.BufferedReader(io.BytesIO(gzip.compress(data))), declared)
+    assert found == kind and stream.read() == data
