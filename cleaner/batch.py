@@ -2,7 +2,8 @@
 
 The run reads its inputs lazily (cleaner.sources), groups the documents into chunks of at most
 ``CHUNK_DOCS`` documents and ``CHUNK_CHARS`` characters, and hands a window of a few chunks per
-worker to the workers at a time, so memory stays flat however many files there are. Local
+worker to the workers at a time (the next window while this one is written), so memory stays
+flat however many files there are. Local
 workers are forked once per run with the loaded Cleaner (see _Workers); on Dask the chunks go
 through joblib. Results come back in input order and are written by one sink (cleaner.sinks),
 so the output, the report and the summary are the same bytes whatever the number of jobs.
@@ -467,11 +468,14 @@ def run(
     current_ok = True
     try:
         with _Workers(jobs, cleaner, options) as workers:
-            while chunks := list(islice(chunks_in, window)):
+            upcoming, failure = _next_window(workers, chunks_in, window), None
+            while upcoming is not None:
+                chunks, fresh = upcoming
                 with _interrupts_held():  # a stop waits for the window's documents
-                    todo = [docs for chunk in chunks
-                            if (docs := [d for d, done in chunk if not done])]
-                    fresh = chain.from_iterable(workers.map(todo))
+                    try:  # workers go on with the next window while this one is written
+                        upcoming = _next_window(workers, chunks_in, window)
+                    except BaseException as exc:  # reading it failed: write this one first
+                        upcoming, failure = None, exc
                     for doc, outcome in (pair for chunk in chunks for pair in chunk):
                         outcome = outcome or next(fresh)
                         if doc.source is not current:
@@ -485,6 +489,8 @@ def run(
                             progress.update(lines=outcome.lines)
                     if state is not None:
                         state.commit()
+                if failure is not None:
+                    raise failure
         with _interrupts_held():
             _finish(current, current_ok, sink, state, progress)
     except BaseException:
@@ -494,6 +500,18 @@ def run(
         if state is not None:
             state.close()
     return summary
+
+
+def _next_window(workers: _Workers, chunks_in: Iterator[list[_Item]],
+                 window: int) -> tuple[list[list[_Item]], Iterator[Outcome]] | None:
+    """The next ``window`` chunks, handed to the workers, with their new outcomes in order
+    (None after the last): without a barrier at each window's end, a worker that finishes
+    early, or waits while the outputs are written, has the next chunk to clean."""
+    chunks = list(islice(chunks_in, window))
+    if not chunks:
+        return None
+    todo = [docs for chunk in chunks if (docs := [d for d, done in chunk if not done])]
+    return chunks, chain.from_iterable(workers.map(todo))
 
 
 class Interrupted(KeyboardInterrupt):
@@ -556,19 +574,24 @@ class _Workers:
         self.pool: ProcessPoolExecutor | None = None
         self.joblib = None
 
-    def map(self, chunks: list[list[Document]]) -> Iterable[list[Outcome]]:
-        """Each chunk's outcomes, in order; from a pool, each as soon as it is ready."""
-        if len(chunks) <= 1 or self.jobs == 1:
-            return [clean_chunk(self.cleaner, docs, self.options) for docs in chunks]
+    def map(self, chunks: list[list[Document]]) -> Iterator[list[Outcome]]:
+        """Each chunk's outcomes, in order. A pool starts on the chunks at once and gives each
+        as soon as it is ready; in this process, or through joblib, a chunk is cleaned only
+        when its outcomes are asked for."""
+        if self.pool is None and (len(chunks) <= 1 or self.jobs == 1):
+            return (clean_chunk(self.cleaner, docs, self.options) for docs in chunks)
         if self.joblib or _other_joblib_backend():
-            from joblib import Parallel, delayed
-
-            self.joblib = self.joblib or Parallel(n_jobs=self.jobs).__enter__()
-            return self.joblib(delayed(clean_chunk)(self.cleaner, docs, self.options)
-                               for docs in chunks)
+            return self._joblib(chunks)
         if self.pool is None:
             self.pool = _forked_pool(self.jobs, adopt=(self.cleaner, self.options))
         return self.pool.map(_clean_adopted, chunks)
+
+    def _joblib(self, chunks: list[list[Document]]) -> Iterator[list[Outcome]]:
+        from joblib import Parallel, delayed
+
+        self.joblib = self.joblib or Parallel(n_jobs=self.jobs).__enter__()
+        yield from self.joblib(delayed(clean_chunk)(self.cleaner, docs, self.options)
+                               for docs in chunks)
 
     def __enter__(self) -> _Workers:
         return self
