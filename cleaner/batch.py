@@ -3,10 +3,10 @@
 The run reads its inputs lazily (cleaner.sources), groups the documents into chunks of at most
 ``CHUNK_DOCS`` documents and ``CHUNK_CHARS`` characters, and hands a window of a few chunks per
 worker to the workers at a time (the next window while this one is written), so memory stays
-flat however many files there are. Local
-workers are forked once per run with the loaded Cleaner (see _Workers); on Dask the chunks go
-through joblib. Results come back in input order and are written by one sink (cleaner.sinks),
-so the output, the report and the summary are the same bytes whatever the number of jobs.
+flat however many files there are. Local workers are forked once per run with the loaded
+Cleaner (see _Workers); on Dask the chunks go through joblib. Results come back in input order
+and are written by one sink (cleaner.sinks), so the output, the report and the summary are the
+same bytes whatever the number of jobs.
 
 A document gets at most ``Options.doc_timeout`` seconds (reading, HTML extraction and
 cleaning), so one pathological page cannot stall a run: it fails with its reason instead.

@@ -25,7 +25,8 @@ DEFAULT_SETTINGS: Settings = {"include_comments": False, "include_tables": True}
 # extraction that no line filter wins back (oracle 0.8461 against 0.8618).
 HTML_MODE_SETTINGS: Settings = DEFAULT_SETTINGS
 
-_GZIP_MAGIC = b"\x1f\x8b"
+#: The first two bytes of every gzip stream.
+GZIP_MAGIC = b"\x1f\x8b"
 
 
 def decode_bytes(data: bytes) -> str:
@@ -48,6 +49,6 @@ def extract_text(html: str, settings: Settings = TEXT_MODE_SETTINGS) -> str:
 
 def html_to_text(data: bytes) -> str:
     """An HTML file's bytes (gzip-compressed or not) as the text HTML mode cleans."""
-    if data[:2] == _GZIP_MAGIC:
+    if data[:2] == GZIP_MAGIC:
         data = gzip.decompress(data)
     return extract_text(decode_bytes(data), HTML_MODE_SETTINGS)

@@ -23,10 +23,13 @@ import os
 import re
 import zlib
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
 from typing import BinaryIO
+
+from cleaner.extract import GZIP_MAGIC
 
 SUFFIXES: dict[str, str] = {
     ".txt": "txt",
@@ -34,7 +37,6 @@ SUFFIXES: dict[str, str] = {
     ".jsonl": "jsonl", ".jsonl.gz": "jsonl",
 }
 STDIN_NAME = "<stdin>"
-GZIP_MAGIC = b"\x1f\x8b"
 # What reading a truncated or corrupt gzip stream raises.
 DECOMPRESS_ERRORS = (OSError, EOFError, zlib.error)
 # A JSON escape of a UTF-16 surrogate: JSON may hold one alone, which is no Unicode text.
@@ -253,10 +255,8 @@ def decode_text(data: bytes, kind: str) -> str:
     if kind == "html":
         from cleaner.extract import html_to_text
 
-        try:
+        with _decompressing():
             return html_to_text(data)
-        except DECOMPRESS_ERRORS as exc:
-            raise ReadError(f"cannot decompress ({exc})") from None
     from cleaner.extract import decode_bytes
 
     utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
@@ -274,12 +274,19 @@ def gunzipped(raw: BinaryIO) -> BinaryIO:
     return raw
 
 
-def read_stream(stream: BinaryIO) -> bytes:
-    """All of ``stream``; a truncated or corrupt gzip stream is a ReadError."""
+@contextmanager
+def _decompressing() -> Iterator[None]:
+    """A truncated or corrupt gzip stream met inside the block, as a ReadError."""
     try:
-        return stream.read()
+        yield
     except DECOMPRESS_ERRORS as exc:
         raise ReadError(f"cannot decompress ({exc})") from None
+
+
+def read_stream(stream: BinaryIO) -> bytes:
+    """All of ``stream``; a truncated or corrupt gzip stream is a ReadError."""
+    with _decompressing():
+        return stream.read()
 
 
 def sniff_stdin(stream: BinaryIO, declared: str) -> tuple[str, BinaryIO]:
@@ -294,13 +301,11 @@ def sniff_stdin(stream: BinaryIO, declared: str) -> tuple[str, BinaryIO]:
     if declared != "auto":
         return declared, stream
     head: list[bytes] = []
-    try:
+    with _decompressing():
         for line in stream:
             head.append(line)
             if line.strip():
                 break
-    except DECOMPRESS_ERRORS as exc:
-        raise ReadError(f"cannot decompress ({exc})") from None
     first = b"".join(head).lstrip(codecs.BOM_UTF8 + b" \t\r\n").lower()
     kind = ("jsonl" if first.startswith(b"{")
             else "html" if first.startswith((b"<!doctype", b"<html")) else "txt")

@@ -11,9 +11,10 @@ from pathlib import Path
 from inputs import ARTICLE
 
 
-def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+def run(*args: str, stdin: str | bytes | None = None) -> subprocess.CompletedProcess:
+    """The CLI on ``stdin``; its output is bytes when stdin is bytes, else text."""
     return subprocess.run([sys.executable, "-m", "cleaner.cli", *args], input=stdin,
-                          capture_output=True, text=True)
+                          capture_output=True, text=not isinstance(stdin, bytes))
 
 
 def test_folder_is_mirrored(tmp_path: Path):
@@ -96,18 +97,14 @@ def test_stdin_jsonl_to_stdout_keeps_fields(tmp_path: Path):
 def test_gzip_on_stdin_is_read_like_plain_input():
     """`cat a.jsonl.gz | cleaner clean -` needs no zcat; a truncated stream is named and the
     run fails without output."""
-    def piped(*args: str, data: bytes) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "cleaner.cli", *args], input=data,
-                              capture_output=True)
-
     records = "".join(json.dumps({"id": i, "text": ARTICLE}) + "\n" for i in range(2))
     for command in (["clean", "-"], ["explain", "-", "--format", "json"]):
         for plain in (ARTICLE, records):
-            expected = piped(*command, data=plain.encode())
-            got = piped(*command, data=gzip.compress(plain.encode()))
+            expected = run(*command, stdin=plain.encode())
+            got = run(*command, stdin=gzip.compress(plain.encode()))
             assert expected.returncode == 0 and b"ring road" in expected.stdout
             assert got.returncode == 0 and got.stdout == expected.stdout
-        cut = piped(*command, data=gzip.compress(ARTICLE.encode())[:40])
+        cut = run(*command, stdin=gzip.compress(ARTICLE.encode())[:40])
         assert cut.returncode == 1 and cut.stdout == b""
         assert b": cannot decompress" in cut.stderr
 
