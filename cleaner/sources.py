@@ -7,10 +7,11 @@ of files never holds their list. A problem with one input (unreadable, not text,
 no text field) becomes that document's ``error`` with a reason a user can act on; it never stops
 the run.
 
-Kinds, by file name (case-insensitive): ``.txt`` text; ``.html``, ``.htm`` and their ``.gz``
-HTML (text extracted with trafilatura, cleaner.extract); ``.jsonl`` and ``.jsonl.gz`` JSON
-Lines, one document per record. A file named on the command line with another suffix is read as
-text; in folders, only the kinds above are picked up.
+Kinds, by file name (case-insensitive): ``.txt`` text; ``.html`` and ``.htm`` HTML (text
+extracted with trafilatura, cleaner.extract); ``.jsonl`` JSON Lines, one document per record;
+each of them also gzip-compressed (``.txt.gz``, ``.html.gz``, …). A file named on the command
+line with another suffix is read as text; in folders, only the kinds above are picked up. Any
+file that starts with the gzip magic is unpacked first, whatever its name.
 """
 
 from __future__ import annotations
@@ -29,14 +30,12 @@ from itertools import chain
 from pathlib import Path
 from typing import BinaryIO
 
-from cleaner.extract import GZIP_MAGIC
-
-SUFFIXES: dict[str, str] = {
-    ".txt": "txt",
-    ".html": "html", ".htm": "html", ".html.gz": "html", ".htm.gz": "html",
-    ".jsonl": "jsonl", ".jsonl.gz": "jsonl",
-}
+_KINDS = {".txt": "txt", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
+#: Input file suffixes (plain and gzip-compressed) and the kind each names.
+SUFFIXES: dict[str, str] = {**_KINDS, **{f"{suffix}.gz": kind for suffix, kind in _KINDS.items()}}
 STDIN_NAME = "<stdin>"
+#: The first two bytes of every gzip stream.
+GZIP_MAGIC = b"\x1f\x8b"
 # What reading a truncated or corrupt gzip stream raises.
 DECOMPRESS_ERRORS = (OSError, EOFError, zlib.error)
 # A JSON escape of a UTF-16 surrogate: JSON may hold one alone, which is no Unicode text.
@@ -250,13 +249,16 @@ def read_problem(path: Path | None, exc: OSError) -> str:
 
 
 def decode_text(data: bytes, kind: str) -> str:
-    """File bytes as text: HTML through trafilatura, text as UTF-8 (with or without a
-    byte-order mark) or else the detected charset; binary data is refused."""
+    """File bytes (gunzipped first if compressed) as text: HTML through trafilatura, text as
+    UTF-8 (with or without a byte-order mark) or else the detected charset; binary data is
+    refused."""
+    if data[:2] == GZIP_MAGIC:
+        with _decompressing():
+            data = gzip.decompress(data)
     if kind == "html":
         from cleaner.extract import html_to_text
 
-        with _decompressing():
-            return html_to_text(data)
+        return html_to_text(data)
     from cleaner.extract import decode_bytes
 
     utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))

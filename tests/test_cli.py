@@ -22,13 +22,15 @@ def test_folder_is_mirrored(tmp_path: Path):
     (src / "a" / "b").mkdir(parents=True)
     (src / "a" / "b" / "one.txt").write_text(ARTICLE, encoding="utf-8")
     (src / "two.txt").write_text(ARTICLE, encoding="utf-8")
+    (src / "three.txt.gz").write_bytes(gzip.compress(ARTICLE.encode("utf-8")))
     (src / "notes.md").write_text("not a text input", encoding="utf-8")
     r = run("clean", str(src), "-o", str(tmp_path / "out"))
     assert r.returncode == 0, r.stderr
     out = tmp_path / "out"
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [
-        ".cleaner-state.sqlite", "a/b/one.txt", "two.txt"]
+        ".cleaner-state.sqlite", "a/b/one.txt", "three.txt", "two.txt"]
     cleaned = (out / "two.txt").read_text(encoding="utf-8")
+    assert (out / "three.txt").read_text(encoding="utf-8") == cleaned
     assert "Share" not in cleaned and "Advertisement" not in cleaned
     assert "expansion joints" in cleaned and cleaned.startswith("Harbour bridge")
     assert (src / "two.txt").read_text(encoding="utf-8") == ARTICLE  # input untouched

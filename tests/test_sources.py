@@ -24,12 +24,14 @@ from cleaner.sources import (
 def test_folder_walk_kinds_order_and_output_stems(tmp_path: Path):
     src = tmp_path / "in"
     (src / "b").mkdir(parents=True)
-    for name in ("z.txt", "a.HTML", "b/c.htm.gz", "d.jsonl.gz", "e.md", ".hidden.txt"):
+    for name in ("z.txt", "a.HTML", "b/c.htm.gz", "d.jsonl.gz", "e.md", ".hidden.txt",
+                 "y.TXT.gz", "x.gz"):
         (src / name).write_bytes(b"x")
     found = [(s.path.relative_to(src).as_posix(), s.stem.as_posix(), s.kind)
              for s in find_sources([src])]
     assert found == [("a.HTML", "a", "html"), ("b/c.htm.gz", "b/c", "html"),
-                     ("d.jsonl.gz", "d", "jsonl"), ("z.txt", "z", "txt")]
+                     ("d.jsonl.gz", "d", "jsonl"), ("y.TXT.gz", "y", "txt"),
+                     ("z.txt", "z", "txt")]
 
 
 def test_output_folder_inside_input_is_not_read(tmp_path: Path):
@@ -87,10 +89,27 @@ def test_text_decoding_bom_charset_and_binary(tmp_path: Path):
 def test_html_is_extracted_with_trafilatura(tmp_path: Path):
     from inputs import PAGE
 
-    path = tmp_path / "p.html.gz"
-    path.write_bytes(gzip.compress(PAGE.encode()))
-    text = load_text(next(documents(next(iter(find_sources([path]))))))
+    plain = tmp_path / "p.html"
+    plain.write_text(PAGE, encoding="utf-8")
+    packed = tmp_path / "p.html.gz"
+    packed.write_bytes(gzip.compress(PAGE.encode()))
+    text = load_text(next(documents(next(iter(find_sources([plain]))))))
     assert "expansion joints" in text and "<p>" not in text and "Home" not in text
+    assert load_text(next(documents(next(iter(find_sources([packed])))))) == text
+
+
+def test_compressed_text_is_unpacked_whatever_its_name(tmp_path: Path):
+    """`.txt.gz` in a folder, or any gzip file named on the command line, reads as its text;
+    a truncated one is named as such, not as binary data."""
+    data = gzip.compress(ARTICLE.encode("utf-8"))
+    for name in ("a.txt.gz", "dump.gz", "notes"):
+        (tmp_path / name).write_bytes(data)
+        source = next(iter(find_sources([tmp_path / name])))
+        assert source.kind == "txt" and load_text(next(documents(source))) == ARTICLE
+    russian = "Москва готовится к переговорам, сообщили в четверг официальные лица.\n"
+    assert decode_text(gzip.compress(russian.encode("cp1251")), "txt") == russian
+    with pytest.raises(ReadError, match="cannot decompress"):
+        decode_text(data[: len(data) // 2], "txt")
 
 
 @pytest.mark.parametrize(("data", "declared", "kind"), [
