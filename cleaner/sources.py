@@ -9,9 +9,10 @@ the run.
 
 Kinds, by file name (case-insensitive): ``.txt`` text; ``.html`` and ``.htm`` HTML (text
 extracted with trafilatura, cleaner.extract); ``.jsonl`` JSON Lines, one document per record;
-each of them also gzip-compressed (``.txt.gz``, ``.html.gz``, …). A file named on the command
-line with another suffix is read as text; in folders, only the kinds above are picked up. Any
-file that starts with the gzip magic is unpacked first, whatever its name.
+each of them also gzip- or zstd-compressed (``.txt.gz``, ``.jsonl.zst``, …). A file named on
+the command line with another suffix is read as text; in folders, only the kinds above are
+picked up. Any input that starts with the gzip or zstd magic is unpacked first, whatever its
+name, and one cut short is an error, never a silently shorter text.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 import codecs
 import errno
 import gzip
+import io
 import json
 import os
 import re
@@ -31,12 +33,16 @@ from pathlib import Path
 from typing import BinaryIO
 
 _KINDS = {".txt": "txt", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
-#: Input file suffixes (plain and gzip-compressed) and the kind each names.
-SUFFIXES: dict[str, str] = {**_KINDS, **{f"{suffix}.gz": kind for suffix, kind in _KINDS.items()}}
+#: Input file suffixes (plain and compressed) and the kind each names.
+SUFFIXES: dict[str, str] = {
+    **_KINDS, **{f"{suffix}{packed}": kind for suffix, kind in _KINDS.items()
+                 for packed in (".gz", ".zst")},
+}
 STDIN_NAME = "<stdin>"
-#: The first two bytes of every gzip stream.
+#: The first bytes of every gzip stream and of every zstd frame.
 GZIP_MAGIC = b"\x1f\x8b"
-# What reading a truncated or corrupt gzip stream raises.
+ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+# What reading a truncated or corrupt compressed stream raises.
 DECOMPRESS_ERRORS = (OSError, EOFError, zlib.error)
 # A JSON escape of a UTF-16 surrogate: JSON may hold one alone, which is no Unicode text.
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
@@ -211,14 +217,14 @@ def _record(source: Source, number: int, raw: bytes, text_field: str,
 
 
 class _open:
-    """The lines of a JSONL source, gunzipped when the file starts with the gzip magic."""
+    """The lines of a JSONL source, unpacked when the file is compressed."""
 
     def __init__(self, source: Source, stream: BinaryIO | None) -> None:
         self.source, self.stream, self.file = source, stream, None
 
     def __enter__(self) -> Iterator[bytes]:
         raw = self.stream if self.stream is not None else open(self.source.path, "rb")  # noqa: SIM115
-        self.file = gunzipped(raw)
+        self.file = unpacked(raw)
         return iter(self.file)
 
     def __exit__(self, *exc: object) -> None:
@@ -249,12 +255,11 @@ def read_problem(path: Path | None, exc: OSError) -> str:
 
 
 def decode_text(data: bytes, kind: str) -> str:
-    """File bytes (gunzipped first if compressed) as text: HTML through trafilatura, text as
+    """File bytes (unpacked first if compressed) as text: HTML through trafilatura, text as
     UTF-8 (with or without a byte-order mark) or else the detected charset; binary data is
     refused."""
-    if data[:2] == GZIP_MAGIC:
-        with _decompressing():
-            data = gzip.decompress(data)
+    if data.startswith((GZIP_MAGIC, ZSTD_MAGIC)):
+        data = read_stream(unpacked(io.BufferedReader(io.BytesIO(data))))
     if kind == "html":
         from cleaner.extract import html_to_text
 
@@ -268,17 +273,59 @@ def decode_text(data: bytes, kind: str) -> str:
     return text
 
 
-def gunzipped(raw: BinaryIO) -> BinaryIO:
-    """``raw``, decompressed on the fly when it starts with the gzip magic (a file or a pipe:
-    peeking reads nothing away)."""
-    if hasattr(raw, "peek") and raw.peek(2)[:2] == GZIP_MAGIC:
+def unpacked(raw: BinaryIO) -> BinaryIO:
+    """``raw``, decompressed on the fly when it starts with the gzip or zstd magic (a file or
+    a pipe: peeking reads nothing away)."""
+    head = raw.peek(4)[:4] if hasattr(raw, "peek") else b""
+    if head.startswith(GZIP_MAGIC):
         return gzip.GzipFile(fileobj=raw)  # type: ignore[return-value]
+    if head.startswith(ZSTD_MAGIC):
+        return io.BufferedReader(_ZstdReader(raw), buffer_size=1 << 16)  # type: ignore[return-value]
     return raw
+
+
+class _ZstdReader(io.RawIOBase):
+    """The bytes of a zstd stream, frame after frame, read as they are needed.
+
+    zstandard's own stream reader returns a cut-short stream's bytes as if they were all; this
+    one raises EOFError, as gzip does, and a corrupt frame is an OSError.
+    """
+
+    def __init__(self, raw: BinaryIO) -> None:
+        import zstandard
+
+        self.raw, self.errors = raw, zstandard.ZstdError
+        self.dctx = zstandard.ZstdDecompressor()
+        self.frame, self.fed = self.dctx.decompressobj(), False
+        self.out, self.at = b"", 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        while self.at == len(self.out):
+            leftover = b""
+            if self.frame.eof:  # a frame ended: the next one starts with its leftover bytes
+                leftover = self.frame.unused_data
+                self.frame, self.fed = self.dctx.decompressobj(), False
+            chunk = leftover or self.raw.read(1 << 16)
+            if not chunk:
+                if self.fed:
+                    raise EOFError("zstd stream ended before the end of its frame")
+                return 0
+            try:
+                self.out, self.at, self.fed = self.frame.decompress(chunk), 0, True
+            except self.errors as exc:
+                raise OSError(f"corrupt zstd data ({exc})") from None
+        n = min(len(buffer), len(self.out) - self.at)
+        buffer[:n] = self.out[self.at : self.at + n]
+        self.at += n
+        return n
 
 
 @contextmanager
 def _decompressing() -> Iterator[None]:
-    """A truncated or corrupt gzip stream met inside the block, as a ReadError."""
+    """A truncated or corrupt compressed stream met inside the block, as a ReadError."""
     try:
         yield
     except DECOMPRESS_ERRORS as exc:
@@ -286,20 +333,20 @@ def _decompressing() -> Iterator[None]:
 
 
 def read_stream(stream: BinaryIO) -> bytes:
-    """All of ``stream``; a truncated or corrupt gzip stream is a ReadError."""
+    """All of ``stream``; a truncated or corrupt compressed stream is a ReadError."""
     with _decompressing():
         return stream.read()
 
 
 def sniff_stdin(stream: BinaryIO, declared: str) -> tuple[str, BinaryIO]:
-    """The kind of stdin and a stream that still starts at its first byte, gunzipped when it
-    starts with the gzip magic (``zcat`` is not needed in front of ``cleaner clean -``).
+    """The kind of stdin and a stream that still starts at its first byte, unpacked when it
+    is gzip- or zstd-compressed (``zcat`` is not needed in front of ``cleaner clean -``).
 
     ``declared`` is ``--input-format``; with ``auto``, a first non-blank character ``{`` means
     JSONL, ``<!doctype`` or ``<html`` (any case) means HTML, anything else text. Raises
     ReadError when compressed input is corrupt before its first non-blank line.
     """
-    stream = gunzipped(stream)
+    stream = unpacked(stream)
     if declared != "auto":
         return declared, stream
     head: list[bytes] = []

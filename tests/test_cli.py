@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import zstandard
 from inputs import ARTICLE
 
 
@@ -23,14 +24,16 @@ def test_folder_is_mirrored(tmp_path: Path):
     (src / "a" / "b" / "one.txt").write_text(ARTICLE, encoding="utf-8")
     (src / "two.txt").write_text(ARTICLE, encoding="utf-8")
     (src / "three.txt.gz").write_bytes(gzip.compress(ARTICLE.encode("utf-8")))
+    (src / "four.txt.zst").write_bytes(zstandard.ZstdCompressor().compress(ARTICLE.encode()))
     (src / "notes.md").write_text("not a text input", encoding="utf-8")
     r = run("clean", str(src), "-o", str(tmp_path / "out"))
     assert r.returncode == 0, r.stderr
     out = tmp_path / "out"
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [
-        ".cleaner-state.sqlite", "a/b/one.txt", "three.txt", "two.txt"]
+        ".cleaner-state.sqlite", "a/b/one.txt", "four.txt", "three.txt", "two.txt"]
     cleaned = (out / "two.txt").read_text(encoding="utf-8")
-    assert (out / "three.txt").read_text(encoding="utf-8") == cleaned
+    for packed in ("three.txt", "four.txt"):
+        assert (out / packed).read_text(encoding="utf-8") == cleaned
     assert "Share" not in cleaned and "Advertisement" not in cleaned
     assert "expansion joints" in cleaned and cleaned.startswith("Harbour bridge")
     assert (src / "two.txt").read_text(encoding="utf-8") == ARTICLE  # input untouched
@@ -96,19 +99,20 @@ def test_stdin_jsonl_to_stdout_keeps_fields(tmp_path: Path):
     assert forced.returncode == 0 and forced.stdout.startswith('{"id": 0')
 
 
-def test_gzip_on_stdin_is_read_like_plain_input():
-    """`cat a.jsonl.gz | cleaner clean -` needs no zcat; a truncated stream is named and the
-    run fails without output."""
+def test_compressed_stdin_is_read_like_plain_input():
+    """`cat a.jsonl.gz | cleaner clean -` (or `.zst`) needs no zcat; a truncated stream is
+    named and the run fails without output."""
     records = "".join(json.dumps({"id": i, "text": ARTICLE}) + "\n" for i in range(2))
-    for command in (["clean", "-"], ["explain", "-", "--format", "json"]):
-        for plain in (ARTICLE, records):
-            expected = run(*command, stdin=plain.encode())
-            got = run(*command, stdin=gzip.compress(plain.encode()))
-            assert expected.returncode == 0 and b"ring road" in expected.stdout
-            assert got.returncode == 0 and got.stdout == expected.stdout
-        cut = run(*command, stdin=gzip.compress(ARTICLE.encode())[:40])
-        assert cut.returncode == 1 and cut.stdout == b""
-        assert b": cannot decompress" in cut.stderr
+    for pack in (gzip.compress, zstandard.ZstdCompressor().compress):
+        for command in (["clean", "-"], ["explain", "-", "--format", "json"]):
+            for plain in (ARTICLE, records):
+                expected = run(*command, stdin=plain.encode())
+                got = run(*command, stdin=pack(plain.encode()))
+                assert expected.returncode == 0 and b"ring road" in expected.stdout
+                assert got.returncode == 0 and got.stdout == expected.stdout
+            cut = run(*command, stdin=pack(ARTICLE.encode())[:40])
+            assert cut.returncode == 1 and cut.stdout == b""
+            assert b": cannot decompress" in cut.stderr
 
 
 def test_folder_of_html_to_one_jsonl_stream(tmp_path: Path):

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+import zstandard
 from inputs import ARTICLE
 
 from cleaner.sources import (
@@ -20,18 +21,21 @@ from cleaner.sources import (
     sniff_stdin,
 )
 
+#: The two compressions cleaner unpacks.
+PACK = {".gz": gzip.compress, ".zst": zstandard.ZstdCompressor().compress}
+
 
 def test_folder_walk_kinds_order_and_output_stems(tmp_path: Path):
     src = tmp_path / "in"
     (src / "b").mkdir(parents=True)
     for name in ("z.txt", "a.HTML", "b/c.htm.gz", "d.jsonl.gz", "e.md", ".hidden.txt",
-                 "y.TXT.gz", "x.gz"):
+                 "y.TXT.gz", "x.gz", "w.jsonl.zst"):
         (src / name).write_bytes(b"x")
     found = [(s.path.relative_to(src).as_posix(), s.stem.as_posix(), s.kind)
              for s in find_sources([src])]
     assert found == [("a.HTML", "a", "html"), ("b/c.htm.gz", "b/c", "html"),
-                     ("d.jsonl.gz", "d", "jsonl"), ("y.TXT.gz", "y", "txt"),
-                     ("z.txt", "z", "txt")]
+                     ("d.jsonl.gz", "d", "jsonl"), ("w.jsonl.zst", "w", "jsonl"),
+                     ("y.TXT.gz", "y", "txt"), ("z.txt", "z", "txt")]
 
 
 def test_output_folder_inside_input_is_not_read(tmp_path: Path):
@@ -50,11 +54,11 @@ def test_a_named_file_of_another_kind_is_read_as_text(tmp_path: Path):
 def _jsonl(tmp_path: Path, name: str, lines: list[str]) -> Source:
     data = "\n".join(lines).encode("utf-8") + b"\n"
     path = tmp_path / name
-    path.write_bytes(gzip.compress(data) if name.endswith(".gz") else data)
+    path.write_bytes(PACK[path.suffix](data) if path.suffix in PACK else data)
     return next(iter(find_sources([path])))
 
 
-@pytest.mark.parametrize("name", ["r.jsonl", "r.jsonl.gz"])
+@pytest.mark.parametrize("name", ["r.jsonl", "r.jsonl.gz", "r.jsonl.zst"])
 def test_jsonl_records_become_documents_and_bad_ones_fail_alone(tmp_path: Path, name: str):
     source = _jsonl(tmp_path, name, [
         json.dumps({"id": "a1", "body": ARTICLE, "url": "u"}), "",
@@ -69,11 +73,15 @@ def test_jsonl_records_become_documents_and_bad_ones_fail_alone(tmp_path: Path, 
     assert "not a JSON object" in docs[3].error
 
 
-def test_truncated_gzip_is_a_failure_not_a_crash(tmp_path: Path):
-    path = tmp_path / "t.jsonl.gz"
-    path.write_bytes(gzip.compress(b'{"text": "a"}\n' * 1000)[:60])
+@pytest.mark.parametrize("packed", PACK)
+def test_a_cut_short_stream_is_a_failure_not_a_crash(tmp_path: Path, packed: str):
+    path = tmp_path / f"t.jsonl{packed}"
+    lines = b"".join(b'{"text": "record %d"}\n' % i for i in range(20000))
+    data = PACK[packed](lines)
+    path.write_bytes(data[: len(data) // 2])
     docs = list(documents(Source(path, Path("t"), "jsonl")))
-    assert docs[-1].error is not None and "cannot read" in docs[-1].error
+    assert all(d.error is None for d in docs[:-1]) and len(docs) > 100
+    assert docs[-1].error is not None and "cannot read (after line" in docs[-1].error
 
 
 def test_text_decoding_bom_charset_and_binary(tmp_path: Path):
@@ -98,16 +106,18 @@ def test_html_is_extracted_with_trafilatura(tmp_path: Path):
     assert load_text(next(documents(next(iter(find_sources([packed])))))) == text
 
 
-def test_compressed_text_is_unpacked_whatever_its_name(tmp_path: Path):
-    """`.txt.gz` in a folder, or any gzip file named on the command line, reads as its text;
-    a truncated one is named as such, not as binary data."""
-    data = gzip.compress(ARTICLE.encode("utf-8"))
-    for name in ("a.txt.gz", "dump.gz", "notes"):
+@pytest.mark.parametrize("packed", PACK)
+def test_compressed_text_is_unpacked_whatever_its_name(tmp_path: Path, packed: str):
+    """`.txt.gz` or `.txt.zst` in a folder, or any compressed file named on the command line,
+    reads as its text; a truncated one is named as such, not as binary data."""
+    pack = PACK[packed]
+    data = pack(ARTICLE.encode("utf-8"))
+    for name in (f"a.txt{packed}", f"dump{packed}", "notes"):
         (tmp_path / name).write_bytes(data)
         source = next(iter(find_sources([tmp_path / name])))
         assert source.kind == "txt" and load_text(next(documents(source))) == ARTICLE
     russian = "Москва готовится к переговорам, сообщили в четверг официальные лица.\n"
-    assert decode_text(gzip.compress(russian.encode("cp1251")), "txt") == russian
+    assert decode_text(pack(russian.encode("cp1251")), "txt") == russian
     with pytest.raises(ReadError, match="cannot decompress"):
         decode_text(data[: len(data) // 2], "txt")
 
@@ -122,5 +132,6 @@ def test_stdin_sniffing_keeps_every_byte(data: bytes, declared: str, kind: str):
     found, stream = sniff_stdin(io.BytesIO(data), declared)
     assert found == kind and stream.read() == data
     # Compressed, from a pipe-like buffered stream: the same kind and bytes, unpacked.
-    found, stream = sniff_stdin(io.BufferedReader(io.BytesIO(gzip.compress(data))), declared)
-    assert found == kind and stream.read() == data
+    for pack in PACK.values():
+        found, stream = sniff_stdin(io.BufferedReader(io.BytesIO(pack(data))), declared)
+        assert found == kind and stream.read() == data
