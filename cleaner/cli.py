@@ -225,7 +225,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
             text = decode_text(read_stream(stream), "html" if kind == "html" else "txt")
         else:
             path = Path(args.path)
-            source = Source(path, path, kind_of(path) if kind_of(path) == "html" else "txt")
+            source = Source(path, path, "html" if kind_of(path) == "html" else "txt")
             text = load_text(Doc(source, args.path))
     except ReadError as exc:
         print(f"cleaner: {args.path}: {exc}", file=sys.stderr)

@@ -25,7 +25,7 @@ import json
 import os
 import re
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import chain
@@ -258,7 +258,7 @@ def decode_text(data: bytes, kind: str) -> str:
     """File bytes (unpacked first if compressed) as text: HTML through trafilatura, text as
     UTF-8 (with or without a byte-order mark) or else the detected charset; binary data is
     refused."""
-    if data.startswith((GZIP_MAGIC, ZSTD_MAGIC)):
+    if _unpacker(data[:4]) is not None:
         data = read_stream(unpacked(io.BufferedReader(io.BytesIO(data))))
     if kind == "html":
         from cleaner.extract import html_to_text
@@ -276,12 +276,17 @@ def decode_text(data: bytes, kind: str) -> str:
 def unpacked(raw: BinaryIO) -> BinaryIO:
     """``raw``, decompressed on the fly when it starts with the gzip or zstd magic (a file or
     a pipe: peeking reads nothing away)."""
-    head = raw.peek(4)[:4] if hasattr(raw, "peek") else b""
+    opener = _unpacker(raw.peek(4)[:4] if hasattr(raw, "peek") else b"")
+    return raw if opener is None else opener(raw)
+
+
+def _unpacker(head: bytes) -> Callable[[BinaryIO], BinaryIO] | None:
+    """How to unpack a stream that starts with ``head``; None when it is not compressed."""
     if head.startswith(GZIP_MAGIC):
-        return gzip.GzipFile(fileobj=raw)  # type: ignore[return-value]
+        return lambda raw: gzip.GzipFile(fileobj=raw)
     if head.startswith(ZSTD_MAGIC):
-        return io.BufferedReader(_ZstdReader(raw), buffer_size=1 << 16)  # type: ignore[return-value]
-    return raw
+        return lambda raw: io.BufferedReader(_ZstdReader(raw), buffer_size=1 << 16)
+    return None
 
 
 class _ZstdReader(io.RawIOBase):
