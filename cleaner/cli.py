@@ -164,8 +164,8 @@ def _clean(args: argparse.Namespace) -> int:
     if not args.quiet and not (to_stdout and single and handled == 1):
         print(summary.table(), file=sys.stderr)
     if handled == 0:
-        print("cleaner: no inputs found (.txt, .html, .htm, .jsonl, each also .gz or .zst)",
-              file=sys.stderr)
+        print("cleaner: no inputs found (.txt, .html, .htm, .jsonl, each also .gz, .zst, .bz2 "
+              "or .xz)", file=sys.stderr)
         return 2  # nothing to do: like a command that cannot start
     # 1: the run went through, but some inputs gave no output (each named above).
     return 1 if summary.not_cleaned else 0

@@ -9,19 +9,22 @@ the run.
 
 Kinds, by file name (case-insensitive): ``.txt`` text; ``.html`` and ``.htm`` HTML (text
 extracted with trafilatura, cleaner.extract); ``.jsonl`` JSON Lines, one document per record;
-each of them also gzip- or zstd-compressed (``.txt.gz``, ``.jsonl.zst``, …). A file named on
-the command line with another suffix is read as text; in folders, only the kinds above are
-picked up. Any input that starts with the gzip or zstd magic is unpacked first, whatever its
-name, and one cut short is an error, never a silently shorter text.
+each of them also compressed with gzip, zstd, bzip2 or xz (``.txt.gz``, ``.jsonl.zst``,
+``.html.bz2``, ``.jsonl.xz``). A file named on the command line with another suffix is read as
+text; in folders, only the kinds above are picked up. Any input that starts with one of those
+formats' magic bytes is unpacked first, whatever its name, and one cut short is an error, never
+a silently shorter text.
 """
 
 from __future__ import annotations
 
+import bz2
 import codecs
 import errno
 import gzip
 import io
 import json
+import lzma
 import os
 import re
 import zlib
@@ -36,14 +39,19 @@ _KINDS = {".txt": "txt", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
 #: Input file suffixes (plain and compressed) and the kind each names.
 SUFFIXES: dict[str, str] = {
     **_KINDS, **{f"{suffix}{packed}": kind for suffix, kind in _KINDS.items()
-                 for packed in (".gz", ".zst")},
+                 for packed in (".gz", ".zst", ".bz2", ".xz")},
 }
 STDIN_NAME = "<stdin>"
-#: The first bytes of every gzip stream and of every zstd frame.
+#: The first bytes of every gzip stream, zstd frame and xz stream; a bzip2 stream starts with
+#: "BZh", its block size and the magic of a block (or of the end of an empty stream).
 GZIP_MAGIC = b"\x1f\x8b"
 ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+XZ_MAGIC = b"\xfd7zXZ\x00"
+_BZIP2_MAGIC = re.compile(rb"BZh[1-9](?:1AY&SY|\x17rE8P\x90)")
+#: How many first bytes tell whether a stream is compressed.
+_HEAD = 10
 # What reading a truncated or corrupt compressed stream raises.
-DECOMPRESS_ERRORS = (OSError, EOFError, zlib.error)
+DECOMPRESS_ERRORS = (OSError, EOFError, zlib.error, lzma.LZMAError)
 # A JSON escape of a UTF-16 surrogate: JSON may hold one alone, which is no Unicode text.
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 
@@ -258,7 +266,7 @@ def decode_text(data: bytes, kind: str) -> str:
     """File bytes (unpacked first if compressed) as text: HTML through trafilatura, text as
     UTF-8 (with or without a byte-order mark) or else the detected charset; binary data is
     refused."""
-    if _unpacker(data[:4]) is not None:
+    if _unpacker(data[:_HEAD]) is not None:
         data = read_stream(unpacked(io.BufferedReader(io.BytesIO(data))))
     if kind == "html":
         from cleaner.extract import html_to_text
@@ -274,9 +282,9 @@ def decode_text(data: bytes, kind: str) -> str:
 
 
 def unpacked(raw: BinaryIO) -> BinaryIO:
-    """``raw``, decompressed on the fly when it starts with the gzip or zstd magic (a file or
-    a pipe: peeking reads nothing away)."""
-    opener = _unpacker(raw.peek(4)[:4] if hasattr(raw, "peek") else b"")
+    """``raw``, decompressed on the fly when it starts with a compressed format's magic (a
+    file or a pipe: peeking reads nothing away)."""
+    opener = _unpacker(raw.peek(_HEAD)[:_HEAD] if hasattr(raw, "peek") else b"")
     return raw if opener is None else opener(raw)
 
 
@@ -286,6 +294,10 @@ def _unpacker(head: bytes) -> Callable[[BinaryIO], BinaryIO] | None:
         return lambda raw: gzip.GzipFile(fileobj=raw)
     if head.startswith(ZSTD_MAGIC):
         return lambda raw: io.BufferedReader(_ZstdReader(raw), buffer_size=1 << 16)
+    if head.startswith(XZ_MAGIC):
+        return lambda raw: lzma.LZMAFile(raw)
+    if _BZIP2_MAGIC.match(head):
+        return lambda raw: bz2.BZ2File(raw)
     return None
 
 
@@ -345,7 +357,7 @@ def read_stream(stream: BinaryIO) -> bytes:
 
 def sniff_stdin(stream: BinaryIO, declared: str) -> tuple[str, BinaryIO]:
     """The kind of stdin and a stream that still starts at its first byte, unpacked when it
-    is gzip- or zstd-compressed (``zcat`` is not needed in front of ``cleaner clean -``).
+    is compressed (``zcat`` is not needed in front of ``cleaner clean -``).
 
     ``declared`` is ``--input-format``; with ``auto``, a first non-blank character ``{`` means
     JSONL, ``<!doctype`` or ``<html`` (any case) means HTML, anything else text. Raises

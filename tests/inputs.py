@@ -1,4 +1,16 @@
-"""Real inputs written by the tests: an article as text, the same article as an HTML page."""
+"""Real inputs written by the tests: an article as text, the same article as an HTML page, and
+the compressions cleaner unpacks."""
+
+import bz2
+import gzip
+import lzma
+
+import zstandard
+
+#: Compressed file suffix -> compress function (bzip2 in 100 kB blocks, so that half of a test
+#: stream holds whole blocks, as a real dump does).
+PACK = {".gz": gzip.compress, ".zst": zstandard.ZstdCompressor().compress,
+        ".bz2": lambda data: bz2.compress(data, 1), ".xz": lzma.compress}
 
 ARTICLE = (
     "Harbour bridge to close for repairs\n\n"

@@ -8,8 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-import zstandard
-from inputs import ARTICLE
+from inputs import ARTICLE, PACK
 
 from cleaner.sources import (
     ReadError,
@@ -21,20 +20,18 @@ from cleaner.sources import (
     sniff_stdin,
 )
 
-#: The two compressions cleaner unpacks.
-PACK = {".gz": gzip.compress, ".zst": zstandard.ZstdCompressor().compress}
-
 
 def test_folder_walk_kinds_order_and_output_stems(tmp_path: Path):
     src = tmp_path / "in"
     (src / "b").mkdir(parents=True)
     for name in ("z.txt", "a.HTML", "b/c.htm.gz", "d.jsonl.gz", "e.md", ".hidden.txt",
-                 "y.TXT.gz", "x.gz", "w.jsonl.zst"):
+                 "y.TXT.gz", "x.gz", "w.jsonl.zst", "v.html.bz2", "u.txt.xz"):
         (src / name).write_bytes(b"x")
     found = [(s.path.relative_to(src).as_posix(), s.stem.as_posix(), s.kind)
              for s in find_sources([src])]
     assert found == [("a.HTML", "a", "html"), ("b/c.htm.gz", "b/c", "html"),
-                     ("d.jsonl.gz", "d", "jsonl"), ("w.jsonl.zst", "w", "jsonl"),
+                     ("d.jsonl.gz", "d", "jsonl"), ("u.txt.xz", "u", "txt"),
+                     ("v.html.bz2", "v", "html"), ("w.jsonl.zst", "w", "jsonl"),
                      ("y.TXT.gz", "y", "txt"), ("z.txt", "z", "txt")]
 
 
