@@ -266,12 +266,15 @@ def cmd_train(args: argparse.Namespace) -> int:
               file=sys.stderr)
     settings = Settings(seed=args.seed)
     cache = None if args.no_cache else default_cache_dir()
+    log = _stderr  # progress; stdout is for --cv's figures
     try:
-        docs, team = training_sets(args.data, shared, cache, settings, extra=args.extra)
+        docs, team = training_sets(args.data, shared, cache, settings, extra=args.extra, log=log)
     except (OSError, ValueError) as exc:
         print(f"cleaner: {exc}", file=sys.stderr)
         return 2
-    model = fit(docs, team, settings)
+    if args.cv:
+        return _cross_validate(args, docs, team, shared, cache, settings)
+    model = fit(docs, team, settings, log=log)
     manifest = model.save(args.output, extra_info={
         "settings": vars(settings),
         "sources": {"team_lines": len(team), "documents": len(docs),
@@ -282,9 +285,26 @@ def cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
+def _stderr(*parts: object) -> None:
+    print(*parts, file=sys.stderr)
+
+
+def _cross_validate(args: argparse.Namespace, docs: list, team: list, shared: Path | None,
+                    cache: Path | None, settings) -> int:
+    """``cleaner train --cv``: the recipe's figures on unseen corpus pages; no model written."""
+    from cleaner.evaluate import cross_validate
+
+    if shared is None:
+        print("cleaner: --cv scores corpus pages: it needs ../shared/corpora", file=sys.stderr)
+        return 2
+    corpora = cross_validate(docs, team, shared, cache, settings, log=_stderr)
+    return _print_report({"corpora": corpora, "scope": "train pages, cross-validated by site"},
+                         args.json)
+
+
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from cleaner.corpora import default_cache_dir, find_shared
-    from cleaner.evaluate import evaluate, format_report
+    from cleaner.evaluate import evaluate
     from cleaner.train import DATA_DIR
 
     shared = args.shared or find_shared()
@@ -295,7 +315,14 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         from cleaner.model import default_model_path
 
         write_card(args.model or default_model_path(), report, args.card, "cleaner evaluate")
-    if args.json:
+    return _print_report(report, args.json)
+
+
+def _print_report(report: dict, as_json: bool) -> int:
+    """An evaluation's figures on stdout, as JSON or as Markdown tables."""
+    from cleaner.evaluate import format_report
+
+    if as_json:
         json.dump(report, sys.stdout, indent=1)
         sys.stdout.write("\n")
     else:
@@ -379,6 +406,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="seed of every random choice (same seed, same model bytes)")
     p.add_argument("--no-cache", action="store_true",
                    help="do not cache trafilatura text in ~/.cache/cleaner/extract")
+    p.add_argument("--cv", action="store_true",
+                   help="write no model: score this recipe (data, --extra, seed) on the "
+                        "corpora's train pages by 3-fold cross-validation by site (trains 3 "
+                        "models), to compare changes without looking at the held-out part")
+    p.add_argument("--json", action="store_true", help="with --cv: print the figures as JSON")
     p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("evaluate", help="score the model on held-out data beside baselines")

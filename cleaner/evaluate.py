@@ -10,13 +10,17 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cleaner.document import LABELS
 from cleaner.pipeline import Cleaner
 from cleaner.segment import render, segment
 from cleaner.train import Settings, TrainDoc, training_sets
+
+if TYPE_CHECKING:
+    from cleaner.corpora import Page
 
 KeepLines = Callable[[list[str]], list[bool]]
 
@@ -59,35 +63,77 @@ def corpus_scores(
     cleaner: Cleaner, shared: Path, cache_dir: Path | None, heldout: bool = True
 ) -> dict[str, dict]:
     """Scores per corpus and method on the held-out pages (or, for tuning, the train pages)."""
-    from cleaner.corpora import CORPORA, align, extracted_texts, is_heldout, load_pages
-    from cleaner.metrics import page_counts
+    from cleaner.corpora import CORPORA, extracted_texts, is_heldout, load_pages
 
     results: dict[str, dict] = {}
     methods = _methods(cleaner)
     for corpus in CORPORA:
         pages = [p for p in load_pages(shared, corpus) if is_heldout(p.site) == heldout]
-        texts = extracted_texts(pages, cache_dir)
-        acc: dict[str, Counter] = {name: Counter() for name in methods}
-        for page, text in zip(pages, texts):
-            lines = segment(text)
-            raw = [line.text for line in lines]
-            gold = align(raw, page)
-            for name, method in methods.items():
-                keep = method(raw)
-                out = render(lines, keep)
-                a = acc[name]
-                for k, g, line in zip(keep, gold, lines):
-                    if g is None or line.blank:
-                        continue
-                    a["tp"] += k and g
-                    a["fp"] += k and not g
-                    a["fn"] += (not k) and g
-                a.update(page_counts(out, text, page.main_content, page.must_keep,
-                                     page.must_drop))
-        results[corpus] = {"pages": len(pages), "methods": {
-            name: _summarise(a) for name, a in acc.items()
-        }}
+        acc = _page_sums(methods, pages, extracted_texts(pages, cache_dir))
+        results[corpus] = _corpus_figures(len(pages), acc)
     return results
+
+
+def cross_validate(
+    docs: list[TrainDoc], team: list[tuple[str, str, int]], shared: Path,
+    cache_dir: Path | None, settings: Settings, log=print,
+) -> dict[str, dict]:
+    """The training recipe (``docs`` and ``team`` of training_sets, ``settings``) scored on
+    corpus pages it did not see, like ``corpus_scores``.
+
+    The train pages are split in N_FOLDS by site (cv_fold); for each fold, a model trained on
+    everything but that fold's pages and the documents composed from their main texts cleans
+    them. That scores four times as many pages as the held-out part holds, where one must-keep
+    snippet moves traf's figure by 0.4 point, and leaves the held-out part unseen.
+    """
+    from cleaner.corpora import CORPORA, extracted_texts, is_heldout, load_pages
+    from cleaner.train import N_FOLDS, cv_fold, fit
+
+    pages = {c: [p for p in load_pages(shared, c) if not is_heldout(p.site)] for c in CORPORA}
+    texts = {c: extracted_texts(pages[c], cache_dir) for c in CORPORA}
+    sums: dict[str, dict[str, Counter] | None] = dict.fromkeys(CORPORA)
+    for k in range(N_FOLDS):
+        log(f"cross-validation: fold {k + 1} of {N_FOLDS}")
+        model = fit([d for d in docs if d.site is None or cv_fold(d.site) != k], team,
+                    settings, log=log)
+        methods = _methods(Cleaner(model))
+        for c in CORPORA:
+            held = [i for i, p in enumerate(pages[c]) if cv_fold(p.site) == k]
+            sums[c] = _page_sums(methods, [pages[c][i] for i in held],
+                                 [texts[c][i] for i in held], sums[c])
+    return {c: _corpus_figures(len(pages[c]), sums[c]) for c in CORPORA}
+
+
+def _page_sums(
+    methods: dict[str, KeepLines], pages: Sequence[Page], texts: Sequence[str],
+    sums: dict[str, Counter] | None = None,
+) -> dict[str, Counter]:
+    """Each method's sums over ``pages`` (added to ``sums``): aligned lines kept or dropped,
+    and the page-level counts of cleaner.metrics."""
+    from cleaner.corpora import align
+    from cleaner.metrics import page_counts
+
+    sums = sums or {name: Counter() for name in methods}
+    for page, text in zip(pages, texts, strict=True):
+        lines = segment(text)
+        raw = [line.text for line in lines]
+        gold = align(raw, page)
+        for name, method in methods.items():
+            keep = method(raw)
+            out = render(lines, keep)
+            a = sums[name]
+            for k, g, line in zip(keep, gold, lines):
+                if g is None or line.blank:
+                    continue
+                a["tp"] += k and g
+                a["fp"] += k and not g
+                a["fn"] += (not k) and g
+            a.update(page_counts(out, text, page.main_content, page.must_keep, page.must_drop))
+    return sums
+
+
+def _corpus_figures(pages: int, sums: dict[str, Counter]) -> dict:
+    return {"pages": pages, "methods": {name: _summarise(a) for name, a in sums.items()}}
 
 
 def _summarise(a: Counter) -> dict[str, float]:
@@ -111,13 +157,19 @@ def evaluate(
 
 
 def format_report(report: dict) -> str:
-    """The evaluation as Markdown tables."""
-    out = [f"### Per label (held-out team data, {report['team_documents']} composed documents)",
-           "", "| label | precision | recall | support |", "|---|---:|---:|---:|"]
-    for label, row in report["labels"].items():
-        out.append(f"| {label} | {row['precision']:.3f} | {row['recall']:.3f} | {row['support']} |")
+    """The evaluation as Markdown tables (a cross-validation report has no per-label table and
+    names its pages in ``scope``)."""
+    out = []
+    if "labels" in report:
+        out += [f"### Per label (held-out team data, {report['team_documents']} composed "
+                "documents)", "", "| label | precision | recall | support |",
+                "|---|---:|---:|---:|"]
+        for label, row in report["labels"].items():
+            out.append(f"| {label} | {row['precision']:.3f} | {row['recall']:.3f} "
+                       f"| {row['support']} |")
+    scope = report.get("scope", "held-out pages")
     for corpus, res in report.get("corpora", {}).items():
-        out += ["", f"### {corpus}: {res['pages']} held-out pages, favor_recall text", ""]
+        out += ["", f"### {corpus}: {res['pages']} {scope}, favor_recall text", ""]
         out += ["| method | line P | line R | line F1 | word P | word R | word F1 "
                 "| must-drop absent | must-drop removed | must-keep kept | snippet F1 |",
                 "|---|" + "---:|" * 10]

@@ -71,17 +71,28 @@ class Settings:
 
 @dataclass
 class TrainDoc:
-    """A document's non-blank lines with targets: True = boilerplate, None = unknown."""
+    """A document's non-blank lines with targets: True = boilerplate, None = unknown.
+
+    ``site`` is the corpus site the document comes from (its page, or the main text it was
+    composed from); None for documents made of the team's data alone.
+    """
 
     lines: list[Line]
     boiler: list[bool | None]
     source: str
     fold: int
     kinds: list[str | None] = field(default_factory=list)
+    site: str | None = None
 
 
 def fold_of(key: str) -> int:
     return zlib.crc32(key.encode("utf-8")) % N_FOLDS
+
+
+def cv_fold(site: str) -> int:
+    """A site's fold for cross-validating the recipe (evaluate.cross_validate): another hash
+    than fold_of, so that leaving one out leaves every fold of fit() some documents."""
+    return fold_of(f"cv:{site}")
 
 
 # --- source 1: the team's labelled lines --------------------------------------------------
@@ -160,7 +171,7 @@ def corpus_documents(shared: Path, cache_dir: Path | None, heldout: bool) -> lis
                 docs.append(TrainDoc(
                     [line for line, _ in body],
                     [None if k is None else not k for _, k in body],
-                    corpus, fold_of(page.site),
+                    corpus, fold_of(page.site), site=page.site,
                 ))
     return docs
 
@@ -260,6 +271,7 @@ def composed_documents(
                     [line for line, _ in body],
                     [lb not in ARTICLE_LABELS for _, lb in body],
                     "composed", fold, [lb for _, lb in body],
+                    None if key.startswith("team:") else key,
                 ))
     return docs
 

@@ -78,3 +78,9 @@ def test_train_is_deterministic_and_usable(tmp_path: Path):
             "Subscribe to our newsletter\n\nAccept all cookies\n")
     out = cleaner.clean(text)
     assert "forty trains" in out and "Accept all cookies" not in out
+
+
+def test_cross_validation_needs_the_corpora(tmp_path: Path, capsys):
+    assert main(["train", "--cv", "--no-corpora", "-o", str(tmp_path / "m.npz")]) == 2
+    assert "--cv scores corpus pages" in capsys.readouterr().err
+    assert not (tmp_path / "m.npz").exists()
