@@ -261,6 +261,12 @@ def cmd_train(args: argparse.Namespace) -> int:
     from cleaner.train import Settings, fit, training_sets
 
     shared = None if args.no_corpora else (args.shared or find_shared())
+    if args.json and not args.cv:
+        print("cleaner: --json prints --cv's figures; give --cv too", file=sys.stderr)
+        return 2
+    if args.cv and shared is None:
+        print("cleaner: --cv scores corpus pages: it needs ../shared/corpora", file=sys.stderr)
+        return 2
     if shared is None and not args.no_corpora:
         print("cleaner: ../shared/corpora not found; training on the team's data only",
               file=sys.stderr)
@@ -289,14 +295,11 @@ def _stderr(*parts: object) -> None:
     print(*parts, file=sys.stderr)
 
 
-def _cross_validate(args: argparse.Namespace, docs: list, team: list, shared: Path | None,
+def _cross_validate(args: argparse.Namespace, docs: list, team: list, shared: Path,
                     cache: Path | None, settings) -> int:
     """``cleaner train --cv``: the recipe's figures on unseen corpus pages; no model written."""
     from cleaner.evaluate import cross_validate
 
-    if shared is None:
-        print("cleaner: --cv scores corpus pages: it needs ../shared/corpora", file=sys.stderr)
-        return 2
     corpora = cross_validate(docs, team, shared, cache, settings, log=_stderr)
     return _print_report({"corpora": corpora, "scope": "train pages, cross-validated by site"},
                          args.json)

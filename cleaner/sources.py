@@ -266,8 +266,9 @@ def decode_text(data: bytes, kind: str) -> str:
     """File bytes (unpacked first if compressed) as text: HTML through trafilatura, text as
     UTF-8 (with or without a byte-order mark) or else the detected charset; binary data is
     refused."""
-    if _unpacker(data[:_HEAD]) is not None:
-        data = read_stream(unpacked(io.BufferedReader(io.BytesIO(data))))
+    opener = _unpacker(data[:_HEAD])
+    if opener is not None:
+        data = read_stream(opener(io.BytesIO(data)))
     if kind == "html":
         from cleaner.extract import html_to_text
 

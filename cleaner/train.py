@@ -262,7 +262,8 @@ def composed_documents(
         for key, text in bodies:
             if fold_of(key) != fold:
                 continue
-            repeats = settings.team_body_repeats if key.startswith("team:") else 1
+            site = None if key.startswith("team:") else key  # a corpus page's main text
+            repeats = 1 if site else settings.team_body_repeats
             for _ in range(repeats * settings.composed_per_body):
                 pairs = compose(text, by_label, negatives, rng)
                 lines = [Line(i, t) for i, (_, t) in enumerate(pairs, start=1)]
@@ -270,8 +271,7 @@ def composed_documents(
                 docs.append(TrainDoc(
                     [line for line, _ in body],
                     [lb not in ARTICLE_LABELS for _, lb in body],
-                    "composed", fold, [lb for _, lb in body],
-                    None if key.startswith("team:") else key,
+                    "composed", fold, [lb for _, lb in body], site,
                 ))
     return docs
 

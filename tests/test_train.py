@@ -84,3 +84,6 @@ def test_cross_validation_needs_the_corpora(tmp_path: Path, capsys):
     assert main(["train", "--cv", "--no-corpora", "-o", str(tmp_path / "m.npz")]) == 2
     assert "--cv scores corpus pages" in capsys.readouterr().err
     assert not (tmp_path / "m.npz").exists()
+    assert main(["train", "--json", "--no-corpora", "-o", str(tmp_path / "m.npz")]) == 2
+    assert "give --cv too" in capsys.readouterr().err
+    assert not (tmp_path / "m.npz").exists()
