@@ -126,14 +126,31 @@ def drop_thresholds(words: np.ndarray, threshold: float, word_cost: float) -> np
 
 
 def revise_with_context(
-    line_p: np.ndarray, revised_p: np.ndarray, limits: np.ndarray
+    line_p: np.ndarray, revised_p: np.ndarray, limits: np.ndarray, ruled: np.ndarray
 ) -> list[Verdict]:
-    """Context-sensitive revision: the revised probability decides; say when it changed."""
+    """Context-sensitive revision: context may keep a line, and condemn one next to boilerplate.
+
+    A line that a rule or its own score and its context together drop is a *seed*. Context
+    keeps a line its own score alone drops (a short line of a table inside the article), and
+    drops a line its own score keeps only when joined to a seed through lines context drops
+    too (a share bar's short buttons next to its "Share this article:"), never on its own (a
+    short article line at the edge of the text, where boilerplate usually sits).
+    """
+    cand = revised_p >= limits
+    seed = ruled | (cand & (line_p >= limits))
+    member = seed | cand
+    joined = np.zeros(len(cand), dtype=bool)
+    start = 0
+    for end in range(1, len(cand) + 1):
+        if end < len(cand) and member[end] == member[start]:
+            continue
+        joined[start:end] = member[start] and seed[start:end].any()
+        start = end
     verdicts = []
-    for p0, p, limit in zip(line_p, revised_p, limits):
-        boiler = bool(p >= limit)
+    for p0, p, boiler, limit in zip(line_p, revised_p, joined.tolist(), limits):
         reason = "model" if boiler == bool(p0 >= limit) else "context"
-        verdicts.append(Verdict(float(p), boiler, reason=reason))
+        score = p if boiler == bool(p >= limit) else p0
+        verdicts.append(Verdict(float(score), boiler, reason=reason))
     return verdicts
 
 
@@ -261,7 +278,8 @@ def decode(
     words = line_lengths(lines)
     revised_p = revised_probability(line_p, context_p, words)
     limits = drop_thresholds(words, threshold, word_cost)
-    verdicts = revise_with_context(line_p, revised_p, limits)
+    ruled = np.array([hit.rule is not None for hit in hits], dtype=bool)
+    verdicts = revise_with_context(line_p, revised_p, limits, ruled)
     revise_headings(verdicts, lines)
     if repeated is not None:
         revise_with_repetition(verdicts, words, repeated)

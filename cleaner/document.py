@@ -46,7 +46,8 @@ class Decision:
 
     ``score`` is the final probability that the line is boilerplate; ``reason`` names what
     decided: ``rule:<name>``, ``model``, or a context step such as ``context`` or
-    ``block:<name>`` when the line's neighbours changed the line-level verdict.
+    ``block:<name>`` when the line's neighbours changed the line-level verdict; ``…:again``
+    when it went in a later round, once the boilerplate around it was gone.
     """
 
     number: int

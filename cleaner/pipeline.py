@@ -55,8 +55,13 @@ class Cleaner:
         self._scored: Memo = Memo(LINE_MEMO_SIZE)  # line text -> (rule hit, logit, label probs)
 
     def _recall(self, texts: list[str]) -> tuple[list[RuleHit], np.ndarray, np.ndarray]:
-        """Rule hits, line logits and label probabilities of lines already in the memo."""
-        scored = [self._scored[t] for t in texts]
+        """Rule hits, line logits and label probabilities from the memo; a line not there
+        (one that rendering changed, or one emptied out with the memo) is scored now."""
+        memo = self._scored
+        missing = [t for t in dict.fromkeys(texts) if t not in memo]
+        if missing:
+            self._score(missing)
+        scored = [memo[t] for t in texts]
         return (
             [s[0] for s in scored],
             np.array([s[1] for s in scored], dtype=np.float64),
@@ -69,13 +74,15 @@ class Cleaner:
         Pages of one site repeat their menus, banners and appeals, so a batch meets the same
         lines again and again; each distinct line is matched and scored once.
         """
-        memo = self._scored
-        memo.make_room(len(texts))
-        new = [t for t in dict.fromkeys(texts) if t not in memo]
+        self._scored.make_room(len(texts))
+        new = [t for t in dict.fromkeys(texts) if t not in self._scored]
         if new:
-            hits = [self.rules.match(t) for t in new]
-            logits, kind_p = self.model.score_lines(new, hits)
-            memo.update(zip(new, zip(hits, logits.tolist(), kind_p)))
+            self._score(new)
+
+    def _score(self, texts: list[str]) -> None:
+        hits = [self.rules.match(t) for t in texts]
+        logits, kind_p = self.model.score_lines(texts, hits)
+        self._scored.update(zip(texts, zip(hits, logits.tolist(), kind_p)))
 
     def explain(self, text: str, repeated: SiteRepeats | None = None) -> Result:
         """Clean ``text`` and return the output with one decision per non-blank line.
@@ -100,6 +107,30 @@ class Cleaner:
                 in zip(docs, bodies, repeated or [None] * len(docs), strict=True)]
 
     def _decide(self, lines: list[Line], body: list[Line], repeated: SiteRepeats | None) -> Result:
+        """Decide every line, then the kept lines again as the cleaned text shows them, until
+        nothing more goes, so that cleaning the output again changes nothing.
+
+        Without the boilerplate around it, a line that its context kept (its own score drops it)
+        can look different to the context step; it is decided here, once, rather than on the
+        next cleaning. A line dropped in such a round says so in its reason (``<reason>:again``).
+        """
+        decisions = self._decide_once(body, repeated)
+        while True:
+            kept = [d for d in decisions if d.keep]
+            numbers = {d.number for d in kept}
+            text = render(lines, [line.number in numbers for line in lines])
+            if len(kept) == len(decisions) and all(d.text == d.text.rstrip() for d in kept):
+                return Result(text, tuple(decisions))  # the output shows every line as it was
+            shown = [line for line in segment(text) if not line.blank]  # one per kept line
+            again = self._decide_once(shown, repeated)
+            if all(d.keep for d in again):
+                return Result(text, tuple(decisions))
+            later = {d.number: dataclasses.replace(a, number=d.number, text=d.text,
+                                                   reason=f"{a.reason}:again")
+                     for d, a in zip(kept, again, strict=True) if not a.keep}
+            decisions = [later.get(d.number, d) for d in decisions]
+
+    def _decide_once(self, body: list[Line], repeated: SiteRepeats | None) -> list[Decision]:
         hits, logits, kind_p = self._recall([line.text for line in body])
         context_p = self.model.context_probability(context_features(body, hits, logits))
         decisions = decode(
@@ -108,8 +139,7 @@ class Cleaner:
         )
         if self.patterns:
             decisions = [self._apply_patterns(d) for d in decisions]
-        kept = {d.number for d in decisions if d.keep}
-        return Result(render(lines, [line.number in kept for line in lines]), tuple(decisions))
+        return decisions
 
     def _apply_patterns(self, decision: Decision) -> Decision:
         rule = first_match(self.patterns, decision.text)
