@@ -49,7 +49,7 @@ def context_features(
     n = len(lines)
     z = np.clip(np.asarray(logits, dtype=np.float64), -_CLIP, _CLIP)
     pad = np.concatenate([np.zeros(2), z, np.zeros(2)])
-    ruled = np.array([h.rule is not None for h in hits], dtype=np.float64)
+    ruled = ruled_lines(hits).astype(np.float64)
     rpad = np.concatenate([[0.0], ruled, [0.0]])
     idx = np.arange(n)
     words = line_lengths(lines)
@@ -79,14 +79,27 @@ def context_features(
     ])
 
 
+def ruled_lines(hits: Sequence[RuleHit]) -> np.ndarray:
+    """Whether a whole-line rule decides each line."""
+    return np.array([hit.rule is not None for hit in hits], dtype=bool)
+
+
+def runs(flags: Sequence) -> list[tuple[int, int]]:
+    """The runs of equal consecutive flags, as ``(start, end)`` slices in order."""
+    out = []
+    start = 0
+    for end in range(1, len(flags) + 1):
+        if end == len(flags) or flags[end] != flags[start]:
+            out.append((start, end))
+            start = end
+    return out
+
+
 def _run_lengths(flags: np.ndarray) -> np.ndarray:
     """For each position, the length of the run of equal flags it belongs to."""
     out = np.zeros(len(flags))
-    start = 0
-    for i in range(1, len(flags) + 1):
-        if i == len(flags) or flags[i] != flags[start]:
-            out[start:i] = i - start
-            start = i
+    for start, end in runs(flags):
+        out[start:end] = end - start
     return out
 
 
@@ -140,12 +153,8 @@ def revise_with_context(
     seed = ruled | (cand & (line_p >= limits))
     member = seed | cand
     joined = np.zeros(len(cand), dtype=bool)
-    start = 0
-    for end in range(1, len(cand) + 1):
-        if end < len(cand) and member[end] == member[start]:
-            continue
+    for start, end in runs(member):
         joined[start:end] = member[start] and seed[start:end].any()
-        start = end
     verdicts = []
     for p0, p, boiler, limit in zip(line_p, revised_p, joined.tolist(), limits):
         reason = "model" if boiler == bool(p0 >= limit) else "context"
@@ -190,17 +199,13 @@ def revise_with_repetition(
     counts = np.asarray(repeated)
     if words[counts > 0].sum() > MAX_REPEATED_SHARE * words.sum():
         return
-    start = 0
-    for end in range(1, len(counts) + 1):
-        if end < len(counts) and (counts[end] > 0) == (counts[start] > 0):
-            continue
+    for start, end in runs(counts > 0):
         run = verdicts[start:end]
         unsure = [v.score >= REPEATED_FLOOR for v in run]
         if counts[start] and 2 * sum(unsure) > len(run):
             for v, docs in zip(run, counts[start:end]):
                 if not v.boilerplate:
                     v.boilerplate, v.reason = True, f"repeated:{docs}docs"
-        start = end
 
 
 def apply_line_rules(verdicts: list[Verdict], hits: Sequence[RuleHit]) -> None:
@@ -278,8 +283,7 @@ def decode(
     words = line_lengths(lines)
     revised_p = revised_probability(line_p, context_p, words)
     limits = drop_thresholds(words, threshold, word_cost)
-    ruled = np.array([hit.rule is not None for hit in hits], dtype=bool)
-    verdicts = revise_with_context(line_p, revised_p, limits, ruled)
+    verdicts = revise_with_context(line_p, revised_p, limits, ruled_lines(hits))
     revise_headings(verdicts, lines)
     if repeated is not None:
         revise_with_repetition(verdicts, words, repeated)

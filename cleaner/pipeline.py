@@ -55,13 +55,10 @@ class Cleaner:
         self._scored: Memo = Memo(LINE_MEMO_SIZE)  # line text -> (rule hit, logit, label probs)
 
     def _recall(self, texts: list[str]) -> tuple[list[RuleHit], np.ndarray, np.ndarray]:
-        """Rule hits, line logits and label probabilities from the memo; a line not there
-        (one that rendering changed, or one emptied out with the memo) is scored now."""
-        memo = self._scored
-        missing = [t for t in dict.fromkeys(texts) if t not in memo]
-        if missing:
-            self._score(missing)
-        scored = [memo[t] for t in texts]
+        """Rule hits, line logits and label probabilities of ``texts``, from the memo (a line
+        that rendering changed, its trailing spaces gone, is scored first)."""
+        self._remember(texts)
+        scored = [self._scored[t] for t in texts]
         return (
             [s[0] for s in scored],
             np.array([s[1] for s in scored], dtype=np.float64),
@@ -74,15 +71,13 @@ class Cleaner:
         Pages of one site repeat their menus, banners and appeals, so a batch meets the same
         lines again and again; each distinct line is matched and scored once.
         """
-        self._scored.make_room(len(texts))
-        new = [t for t in dict.fromkeys(texts) if t not in self._scored]
+        memo = self._scored
+        memo.make_room(len(texts))
+        new = [t for t in dict.fromkeys(texts) if t not in memo]
         if new:
-            self._score(new)
-
-    def _score(self, texts: list[str]) -> None:
-        hits = [self.rules.match(t) for t in texts]
-        logits, kind_p = self.model.score_lines(texts, hits)
-        self._scored.update(zip(texts, zip(hits, logits.tolist(), kind_p)))
+            hits = [self.rules.match(t) for t in new]
+            logits, kind_p = self.model.score_lines(new, hits)
+            memo.update(zip(new, zip(hits, logits.tolist(), kind_p)))
 
     def explain(self, text: str, repeated: SiteRepeats | None = None) -> Result:
         """Clean ``text`` and return the output with one decision per non-blank line.
