@@ -9,6 +9,7 @@ import json
 import os
 import signal
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,11 +27,10 @@ def _labels(value: str) -> frozenset[str]:
 
 
 #: ``--precision`` and ``--recall``: (least drop probability, factor on the model's word cost).
-#: Precision drops a line only when the model is sure (0.8) and asks four times the certainty
-#: per word of a long line, so fewer article lines are lost and more boilerplate is kept;
-#: recall drops from 0.35 with a quarter of the word cost, so more boilerplate goes and more
-#: short article lines with it.
-PRESETS: dict[str, tuple[float, float]] = {"precision": (0.8, 4.0), "recall": (0.35, 0.25)}
+#: How far from certainty each preset moves the model's threshold t: precision drops from
+#: 1 - (1 - t)/2 (fewer article lines lost, more boilerplate kept), recall from 1 - 2(1 - t)
+#: (more boilerplate removed, more short article lines with it).
+PRESETS: dict[str, float] = {"precision": 0.5, "recall": 2.0}
 
 
 def _add_model_options(p: argparse.ArgumentParser) -> None:
@@ -40,10 +40,10 @@ def _add_model_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--keep", type=_labels, default=frozenset(),
                    help="comma-separated labels to keep besides content and title")
     preset = p.add_mutually_exclusive_group()
-    for name, (threshold, factor) in PRESETS.items():
+    for name, factor in PRESETS.items():
         preset.add_argument(f"--{name}", dest="preset", action="store_const", const=name,
-                            help=f"drop from P={threshold}, word cost x{factor} "
-                                 f"({'fewer' if factor > 1 else 'more'} lines removed)")
+                            help=f"drop from P = 1 - {factor}(1 - the model's threshold) "
+                                 f"({'fewer' if factor < 1 else 'more'} lines removed)")
     p.add_argument("--threshold", type=float,
                    help="least boilerplate probability at which a line is dropped; longer "
                         "lines need more (default: the model's, or the preset's)")
@@ -58,11 +58,8 @@ def _cleaner(args: argparse.Namespace):
     patterns = load_patterns(args.patterns) if getattr(args, "patterns", None) else ()
     cleaner = Cleaner(args.model, keep=ARTICLE_LABELS | args.keep, threshold=args.threshold,
                       trust_model=args.trust_model, patterns=patterns)
-    if getattr(args, "preset", None):
-        threshold, factor = PRESETS[args.preset]
-        cleaner.word_cost *= factor
-        if args.threshold is None:
-            cleaner.threshold = threshold
+    if getattr(args, "preset", None) and args.threshold is None:
+        cleaner.threshold = max(0.0, 1.0 - PRESETS[args.preset] * (1.0 - cleaner.threshold))
     return cleaner
 
 
@@ -274,20 +271,22 @@ def cmd_train(args: argparse.Namespace) -> int:
     cache = None if args.no_cache else default_cache_dir()
     log = _stderr  # progress; stdout is for --cv's figures
     try:
-        docs, team = training_sets(args.data, shared, cache, settings, extra=args.extra, log=log)
+        docs, lines = training_sets(args.data, shared, cache, settings, extra=args.extra,
+                                    log=log)
     except (OSError, ValueError) as exc:
         print(f"cleaner: {exc}", file=sys.stderr)
         return 2
     if args.cv:
-        return _cross_validate(args, docs, team, shared, cache, settings)
-    model = fit(docs, team, settings, log=log)
+        return _cross_validate(args, docs, lines, shared, cache, settings)
+    model = fit(docs, lines, settings, log=log)
     manifest = model.save(args.output, extra_info={
         "settings": vars(settings),
-        "sources": {"team_lines": len(team), "documents": len(docs),
+        "sources": {"lines": dict(sorted(Counter(x.source for x in lines).items())),
+                    "documents": len(docs),
                     "corpora": bool(shared)},
     })
     print(f"cleaner: wrote {args.output} (sha256 {manifest['sha256'][:12]}…, "
-          f"threshold {model.threshold:.2f}, word cost {model.word_cost})", file=sys.stderr)
+          f"threshold {model.threshold})", file=sys.stderr)
     return 0
 
 
@@ -295,12 +294,12 @@ def _stderr(*parts: object) -> None:
     print(*parts, file=sys.stderr)
 
 
-def _cross_validate(args: argparse.Namespace, docs: list, team: list, shared: Path,
+def _cross_validate(args: argparse.Namespace, docs: list, lines: list, shared: Path,
                     cache: Path | None, settings) -> int:
     """``cleaner train --cv``: the recipe's figures on unseen corpus pages; no model written."""
     from cleaner.evaluate import cross_validate
 
-    corpora = cross_validate(docs, team, shared, cache, settings, log=_stderr)
+    corpora = cross_validate(docs, lines, shared, cache, settings, log=_stderr)
     return _print_report({"corpora": corpora, "scope": "train pages, cross-validated by site"},
                          args.json)
 

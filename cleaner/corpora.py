@@ -318,6 +318,16 @@ def _label_with_snippets(line: str, tokens: list[str], truth: _Truth) -> bool | 
     return None
 
 
+def in_ground_truth(line: str, page: Page) -> bool:
+    """Whether a line is part of the page's main text: its words occur there contiguously, and
+    a line of fewer than 4 words is a whole line of it (a WCXB page; False without one)."""
+    truth = _truth(page)
+    tokens = _tokens(_norm(line))
+    phrase = _phrase(tokens)
+    return bool(tokens) and phrase in truth.phrase and (
+        len(tokens) >= _SHORT or phrase in truth.paragraphs)
+
+
 def align(lines: list[str], page: Page) -> list[bool | None]:
     """Noisy per-line labels from the page's ground truth: True article, False boilerplate.
 

@@ -22,6 +22,13 @@ MAX_BLOCK_LINES = 15
 BLOCK_FLOOR = 0.5
 #: Lines longer than this (in words) are prose: context may clear them but never condemn them.
 LONG_LINE_WORDS = 15
+#: Context never drops a line whose own P(boilerplate) is below this: the line model holds it
+#: to be article, and an article sentence next to a widget is still the article.
+CONTEXT_FLOOR = 0.25
+#: Context keeps a line its own score drops only when the context probability is below this
+#: and the own score below SURE: a confident line survives a neutral context.
+RESCUE_BELOW = 0.3
+SURE = 0.9
 #: A heading is kept when article prose follows within this many lines (as in jusText).
 MAX_HEADING_DISTANCE = 5
 HEADING_WORDS = 20
@@ -118,15 +125,6 @@ def line_lengths(lines: Sequence[Line]) -> np.ndarray:
     return np.array([len(line.text.split()) for line in lines], dtype=np.float64)
 
 
-def revised_probability(line_p: np.ndarray, context_p: np.ndarray, words: np.ndarray) -> np.ndarray:
-    """The context model's probability, except that a long line needs its own score too.
-
-    As in jusText, where context revises short and near-good paragraphs but not good ones:
-    losing an article paragraph costs far more words than keeping a boilerplate one.
-    """
-    return np.where(words > LONG_LINE_WORDS, np.minimum(line_p, context_p), context_p)
-
-
 def drop_thresholds(words: np.ndarray, threshold: float, word_cost: float) -> np.ndarray:
     """The probability at which each line is dropped: at least ``threshold``, more if long.
 
@@ -138,28 +136,44 @@ def drop_thresholds(words: np.ndarray, threshold: float, word_cost: float) -> np
     return np.maximum(threshold, cw / (1.0 + cw))
 
 
-def revise_with_context(
-    line_p: np.ndarray, revised_p: np.ndarray, limits: np.ndarray, ruled: np.ndarray
-) -> list[Verdict]:
-    """Context-sensitive revision: context may keep a line, and condemn one next to boilerplate.
+def context_verdicts(
+    line_p: np.ndarray, context_p: np.ndarray, limits: np.ndarray, words: np.ndarray,
+    ruled: np.ndarray,
+) -> np.ndarray:
+    """Which lines go once context has had its say (True: boilerplate).
 
-    A line that a rule or its own score and its context together drop is a *seed*. Context
-    keeps a line its own score alone drops (a short line of a table inside the article), and
-    drops a line its own score keeps only when joined to a seed through lines context drops
-    too (a share bar's short buttons next to its "Share this article:"), never on its own (a
-    short article line at the edge of the text, where boilerplate usually sits).
+    A line goes when its own score reaches its limit, unless context is sure it is article and
+    its own score is not sure of itself (a short line of a table inside the article). Context
+    drops a line its own score keeps only when that score is unsure (at least CONTEXT_FLOOR),
+    the line is short, and it is joined to a line that goes on its own or by rule through
+    lines context drops too (a share bar's short buttons next to its "Share this article:");
+    a line its own score holds to be article never goes with its neighbours alone.
     """
-    cand = revised_p >= limits
-    seed = ruled | (cand & (line_p >= limits))
+    own = line_p >= limits
+    rescued = own & (context_p < RESCUE_BELOW) & (line_p < SURE)
+    seed = ruled | (own & ~rescued)
+    cand = (~own & (context_p >= limits) & (line_p >= CONTEXT_FLOOR)
+            & (words <= LONG_LINE_WORDS))
     member = seed | cand
-    joined = np.zeros(len(cand), dtype=bool)
+    joined = np.zeros(len(own), dtype=bool)
     for start, end in runs(member):
         joined[start:end] = member[start] and seed[start:end].any()
+    return seed | (cand & joined)
+
+
+def revise_with_context(
+    line_p: np.ndarray, context_p: np.ndarray, limits: np.ndarray, words: np.ndarray,
+    ruled: np.ndarray,
+) -> list[Verdict]:
+    """Context-sensitive revision (context_verdicts); a line keeps its own score and the
+    reason ``model`` unless context changed its verdict."""
+    boiler = context_verdicts(line_p, context_p, limits, words, ruled)
     verdicts = []
-    for p0, p, boiler, limit in zip(line_p, revised_p, joined.tolist(), limits):
-        reason = "model" if boiler == bool(p0 >= limit) else "context"
-        score = p if boiler == bool(p >= limit) else p0
-        verdicts.append(Verdict(float(score), boiler, reason=reason))
+    for p0, p, b, limit in zip(line_p.tolist(), context_p.tolist(), boiler.tolist(),
+                               limits.tolist()):
+        own = p0 >= limit
+        verdicts.append(Verdict(p0 if b == own else p, b, reason="model" if b == own
+                                else "context"))
     return verdicts
 
 
@@ -281,9 +295,8 @@ def decode(
     ``repeated`` gives, per line, in how many documents of its site it recurs (0: not repeated).
     """
     words = line_lengths(lines)
-    revised_p = revised_probability(line_p, context_p, words)
     limits = drop_thresholds(words, threshold, word_cost)
-    verdicts = revise_with_context(line_p, revised_p, limits, ruled_lines(hits))
+    verdicts = revise_with_context(line_p, context_p, limits, words, ruled_lines(hits))
     revise_headings(verdicts, lines)
     if repeated is not None:
         revise_with_repetition(verdicts, words, repeated)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from cleaner.decode import revise_with_context
+from cleaner.decode import CONTEXT_FLOOR, SURE, revise_with_context
 
 LIMITS = np.full(5, 0.5)
+SHORT = np.full(5, 3.0)  # words per line
 
 
-def _revise(line_p: list[float], context_p: list[float], ruled: list[bool] | None = None):
-    verdicts = revise_with_context(np.array(line_p), np.array(context_p), LIMITS,
+def _revise(line_p: list[float], context_p: list[float], ruled: list[bool] | None = None,
+            words: np.ndarray = SHORT):
+    verdicts = revise_with_context(np.array(line_p), np.array(context_p), LIMITS, words,
                                    np.array(ruled or [False] * 5))
     return [v.boilerplate for v in verdicts], [v.reason for v in verdicts]
 
@@ -22,29 +24,54 @@ def test_context_alone_drops_no_line_its_own_score_keeps():
         [False] * 5, ["model"] * 5)
 
 
-def test_context_drops_lines_joined_to_a_dropped_line():
-    # Line 1 goes on its own score (context agrees). Lines 2-3 look like boilerplate only to
-    # the context model and are joined to it; so does line 5, but the kept line 4 cuts it off.
-    boiler, reasons = _revise([0.9, 0.3, 0.2, 0.1, 0.1], [0.9, 0.8, 0.6, 0.2, 0.7])
+def test_context_drops_unsure_lines_joined_to_a_dropped_line():
+    # Line 1 goes on its own score (context agrees). Lines 2-3 are unsure on their own, look
+    # like boilerplate to the context model and are joined to it; so does line 5, but the kept
+    # line 4 cuts it off.
+    boiler, reasons = _revise([0.9, 0.3, 0.4, 0.1, 0.3], [0.9, 0.8, 0.6, 0.2, 0.7])
     assert boiler == [True, True, True, False, False]
     assert reasons == ["model", "context", "context", "model", "model"]
 
 
+def test_a_line_its_own_score_holds_to_be_article_never_goes_with_its_neighbours():
+    # A news sentence next to a newsletter prompt: context says boilerplate, the sentence's
+    # own score says article.
+    low = CONTEXT_FLOOR / 2
+    boiler, reasons = _revise([low, 0.95, low, low, low], [0.9, 0.95, 0.9, 0.1, 0.1])
+    assert boiler == [False, True, False, False, False]
+    assert reasons == ["model"] * 5
+
+
+def test_context_never_drops_a_long_line():
+    words = np.array([3.0, 40.0, 3.0, 3.0, 3.0])
+    boiler, _ = _revise([0.9, 0.4, 0.1, 0.1, 0.1], [0.9, 0.9, 0.1, 0.1, 0.1], words=words)
+    assert boiler == [True, False, False, False, False]
+
+
 def test_a_rule_line_starts_a_chain_like_a_dropped_one():
-    boiler, _ = _revise([0.1, 0.1, 0.1, 0.1, 0.1], [0.1, 0.6, 0.1, 0.1, 0.1],
+    boiler, _ = _revise([0.1, 0.3, 0.1, 0.1, 0.1], [0.1, 0.6, 0.1, 0.1, 0.1],
                         [True, False, False, False, False])
     assert boiler == [True, True, False, False, False]
 
 
-def test_context_keeps_a_line_only_its_own_score_drops():
-    boiler, reasons = _revise([0.1, 0.8, 0.1, 0.1, 0.1], [0.1, 0.3, 0.1, 0.1, 0.1])
+def test_context_keeps_an_unsure_line_only_its_own_score_drops():
+    boiler, reasons = _revise([0.1, 0.8, 0.1, 0.1, 0.1], [0.1, 0.2, 0.1, 0.1, 0.1])
     assert boiler == [False] * 5
     assert reasons[1] == "context"
 
 
+def test_a_confident_line_survives_a_neutral_or_kind_context():
+    for context in (0.45, 0.2):
+        boiler, reasons = _revise([0.1, SURE, 0.1, 0.1, 0.1], [0.1, context, 0.1, 0.1, 0.1])
+        assert boiler == [False, True, False, False, False]
+        assert reasons[1] == "model"
+    boiler, _ = _revise([0.1, 0.8, 0.1, 0.1, 0.1], [0.1, 0.45, 0.1, 0.1, 0.1])
+    assert boiler[1], "a neutral context rescues nothing"
+
+
 def test_scores_agree_with_the_decision():
     verdicts = revise_with_context(np.array([0.9, 0.3, 0.1, 0.8, 0.2]),
-                                   np.array([0.9, 0.8, 0.6, 0.3, 0.7]), LIMITS,
+                                   np.array([0.9, 0.8, 0.6, 0.2, 0.7]), LIMITS, SHORT,
                                    np.zeros(5, dtype=bool))
     for v, limit in zip(verdicts, LIMITS):
         assert (v.score >= limit) == v.boilerplate

@@ -52,7 +52,7 @@ def test_cross_validation_scores_each_page_with_a_model_that_never_saw_its_site(
     load_pages = cleaner.corpora.load_pages
     monkeypatch.setattr(cleaner.corpora, "load_pages", lambda s, c: load_pages(s, c)[:30])
     settings = Settings(n_features=1 << 14)  # the same recipe, in seconds
-    docs, team = training_sets(DATA_DIR, shared, default_cache_dir(), settings,
+    docs, lines = training_sets(DATA_DIR, shared, default_cache_dir(), settings,
                                log=lambda *_: None)
     docs = docs[::40] + [d for d in docs if d.site and cv_fold(d.site) == 0][:3]
     fitted_sites = []
@@ -63,7 +63,7 @@ def test_cross_validation_scores_each_page_with_a_model_that_never_saw_its_site(
         return fit(docs, *args, **kwargs)
 
     monkeypatch.setattr(cleaner.train, "fit", spy)
-    report = cross_validate(docs, team[::10], shared, default_cache_dir(), settings,
+    report = cross_validate(docs, lines[::10], shared, default_cache_dir(), settings,
                             log=lambda *_: None)
     assert len(fitted_sites) == 3
     for k, sites in enumerate(fitted_sites):
@@ -76,3 +76,50 @@ def test_cross_validation_scores_each_page_with_a_model_that_never_saw_its_site(
             assert res["methods"][name] == pytest.approx(whole[corpus]["methods"][name])
     text = format_report({"corpora": report, "scope": "train pages, cross-validated by site"})
     assert "train pages, cross-validated by site" in text and "Per label" not in text
+
+
+def test_the_inserted_set_is_made_of_held_out_data_only(shared):
+    """Every article line of the inserted set is a line of a held-out WCXB main text, and every
+    inserted boilerplate line a labelled line of a held-out page or a held-out ui-string."""
+    from cleaner.corpora import CORPORA, is_heldout, load_pages
+    from cleaner.evaluate import inserted_documents
+    from cleaner.labels import LABELS_FILE, page_views, read_labels, ui_strings
+
+    labels = read_labels(DATA_DIR / LABELS_FILE)
+    held_pages = {c: [p for p in load_pages(shared, c) if is_heldout(p.site)] for c in CORPORA}
+    article = {line for p in held_pages["wcxb"] for line in (p.main_content or "").split("\n")}
+    boiler = {row.text for row in ui_strings(shared, heldout=True)}
+    for c in CORPORA:
+        for views in page_views(held_pages[c], labels, default_cache_dir()):
+            boiler |= {line.text for view in views.lines for line in views.labelled(view)}
+    docs = inserted_documents(shared, DATA_DIR, default_cache_dir())
+    kinds = {kind for kind, _ in docs}
+    assert kinds == {"inserted", "control", "hard-negative"}
+    inserted = 0
+    for kind, pairs in docs:
+        for label, text in pairs:
+            if not text:
+                continue
+            assert text in article or text in boiler, (kind, label, text)
+            inserted += text not in article
+        if kind != "inserted":
+            assert all(text in article for _, text in pairs if text)
+    assert inserted > 1000
+
+
+def test_inserted_scores_count_lines_per_label_and_documents(cleaner):
+    from cleaner.evaluate import inserted_scores
+
+    sentence = ("The council approved the budget on Wednesday after a debate that lasted more "
+                "than six hours, officials said.")
+    docs = [("inserted", [("content", sentence), ("", ""), ("ui_message", "Oops!"),
+                          ("ui_message", "Something went wrong."),
+                          ("ui_message", "Please try again later.")]),
+            ("control", [("content", sentence)]), ("hard-negative", [("content", sentence)])]
+    r = inserted_scores(cleaner, docs)
+    assert r["documents"] == {"inserted": 1, "control": 1, "hard-negative": 1}
+    assert r["removed"]["ui_message"] == {"removed": 1.0, "lines": 3}
+    assert r["boilerplate_lines"] == 3 and r["removed_all"] == 1.0
+    assert r["article_lines"] == 2 and r["article_kept"] == 1.0
+    assert r["hard_negative_kept"] == 1.0
+    assert r["docs_lost_article"] == {"inserted": 0.0, "control": 0.0, "hard-negative": 0.0}

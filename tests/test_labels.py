@@ -116,3 +116,25 @@ def test_every_decision_explains_itself(cleaner: Cleaner):
     for d in result.decisions:
         assert 0.0 <= d.score <= 1.0
         assert d.reason == "model" or d.reason == "context" or ":" in d.reason
+
+
+# Short documents where a plain article sentence sits next to a widget or a prompt: the
+# sentence's own score holds it to be article, so its neighbours alone cannot take it.
+CONTEXT_CASES = [
+    ["The central bank raised its key interest rate by half a point on Thursday, its third "
+     "increase this year.", "Subscribe to our newsletter"],
+    ["Der Stadtrat hat am Mittwoch den Haushalt für das kommende Jahr beschlossen.",
+     "Die Mehrheit stimmte für mehr Geld für Schulen und Radwege.",
+     "• Hoppla!", "Da ist etwas schiefgelaufen.",
+     "Der Bürgermeister sprach nach der Sitzung von einem guten Tag für die Stadt."],
+]
+
+
+@pytest.mark.parametrize("lines", CONTEXT_CASES)
+def test_an_article_sentence_does_not_go_with_a_neighbouring_widget(lines, cleaner: Cleaner):
+    result = cleaner.explain("\n".join(lines) + "\n")
+    for d in result.decisions:
+        if len(d.text.split()) > 6:
+            assert d.keep, f"dropped {d.text!r} as {d.label} ({d.score:.2f}, {d.reason})"
+    widget = [d for d in result.decisions if len(d.text.split()) <= 6]
+    assert not widget[0].keep, "the widget's or prompt's first line goes"

@@ -70,7 +70,7 @@ def test_train_is_deterministic_and_usable(tmp_path: Path):
 
     model = Model.load(paths[0])
     assert model.info["sources"]["corpora"] is False
-    assert model.info["sources"]["team_lines"] == _team_lines() + 2 + 3
+    assert model.info["sources"]["lines"] == {"team": _team_lines() + 2 + 3}
     cleaner = Cleaner(model)
     text = ("Ministers agree on new rail timetable\n\n"
             "The new timetable adds forty trains a day between the two largest cities and takes "
