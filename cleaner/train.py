@@ -1,20 +1,20 @@
 """Training: gather labelled lines and documents from every source, fit, export.
 
 Sources (see data/README.md):
-1. the team's labelled lines, ``data/lines/<lang>.tsv`` (label TAB text; blank line = block);
-2. ground-truth pages in ``../shared/corpora`` (train part only), as trafilatura text, each line
-   labelled by aligning it with the page's ground truth (noisy);
-3. documents composed from clean article bodies (``data/articles`` and the corpus main texts)
-   with the team's boilerplate blocks inserted where pages put them, so the context step sees
-   blocks.
+1. pages of ``../shared/corpora`` (train part only), each as one of trafilatura's texts, a line
+   labelled by the team (``data/labels/``) where it was, else by aligning it with the page's
+   ground truth (noisy); the team-labelled paragraphs from the rest of the pages;
+2. ui-strings rows, in the languages of the training articles;
+3. the team's written lines, ``data/lines/<lang>.tsv`` (label TAB text; blank line = block);
+4. documents composed from article bodies (``data/articles`` and the WCXB main texts) with real
+   and written boilerplate blocks inserted where pages put them, so the context step sees
+   blocks and lone lines.
 
 Three models are fitted (see model.Model): the line model on every labelled line, the kind model
-on the team's finely labelled lines, and the context model on line scores predicted out of fold,
-so it learns how far to trust a line score given its neighbours. A line is dropped when its
-probability reaches ``threshold``, or more for a long line (decode.drop_thresholds); the word cost
-that sets how much more is the lowest that keeps the out-of-fold loss of article words on real
-pages under ``max_word_loss``.
-"""
+on every finely labelled line, and the context model on line scores predicted out of fold, so it
+learns how far to trust a line score given its neighbours. A line is dropped when its
+probability reaches the threshold, the lowest that keeps ``keep_target`` of the article lines of
+real documents out of fold (choose_threshold)."""
 
 from __future__ import annotations
 
