@@ -198,6 +198,37 @@ def format_report(report: dict) -> str:
 
 
 
+def readme_table(report: dict) -> str:
+    """The README's one table: what cleaner removes from held-out pages, and what it costs in
+    article lines, from an evaluation report (benchmarks/figures.py writes it)."""
+    ins, html = report["inserted"], report["html_mode"]["wcxb"]
+    out = ["| held-out pages, never trained on | lines | cleaner |", "|---|---:|---:|",
+           "| *real boilerplate inserted into real articles:* | | |"]
+    out += [f"| {_KIND_NAMES[lb]} | {row['lines']:,} | {row['removed']:.1%} removed |"
+            for lb, row in ins["removed"].items()]
+    out += [f"| **all inserted boilerplate** | {ins['boilerplate_lines']:,} "
+            f"| **{ins['removed_all']:.1%} removed** |",
+            f"| **the articles' own lines** | {ins['article_lines']:,} "
+            f"| **{ins['article_kept']:.2%} kept** |",
+            f"| *trafilatura's text of {html['pages']} WCXB pages:* | | |",
+            f"| lines not in the article | {html['leak_lines']:,} "
+            f"| {html['leak_removed']:.1%} removed |",
+            f"| article lines | {html['gold_lines']:,} | {html['gold_kept']:.2%} kept |",
+            f"| word F1 against the main text (trafilatura alone: "
+            f"{html['trafilatura']['word_f1']:.4f}) | | {html['cleaner']['word_f1']:.4f} |"]
+    return "\n".join(out) + "\n"
+
+
+_KIND_NAMES = {
+    "donation_appeal": "donation appeals", "subscription_paywall": "paywall prompts",
+    "signup_prompt": "newsletter and app prompts", "cookie_legal": "cookie and legal notices",
+    "ui_message": "UI messages", "navigation_share": "navigation and share bars",
+    "related_promo": "related-article teasers", "ad_sponsored": "ad and sponsored markers",
+    "caption_credit": "captions and credits", "byline_meta": "bylines and datelines",
+    "comments_prompt": "comment prompts",
+}
+
+
 def _inserted_table(r: dict) -> list[str]:
     docs = r["documents"]
     out = [f"### Inserted set: held-out boilerplate in held-out articles ({docs['inserted']} "

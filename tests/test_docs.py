@@ -1,0 +1,85 @@
+"""The README and docs/ run as written: every fenced ``sh`` and ``python`` block, on real files,
+in a scratch folder (so no example writes into the checkout), and the README's figures are
+the committed model's.
+
+A block fenced ```` ```sh slow ```` (installing from the package index, training, benchmarks)
+is not run here. The install prefix of the README's first command is dropped (the suite runs
+in an installed environment), and the test command itself is CI's to run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+FENCE = re.compile(r"^```(\w+)([^\n]*)\n(.*?)^```$", re.M | re.S)
+INSTALL = re.compile(r"^python3 -m venv \.venv && \. \.venv/bin/activate && pip install [^&]+&& ")
+
+
+def blocks(kind: str) -> list[tuple[str, str]]:
+    """(doc:line, code) of every runnable block of ``kind`` in the docs."""
+    found = []
+    for doc in DOCS:
+        text = doc.read_text(encoding="utf-8")
+        for m in FENCE.finditer(text):
+            if m.group(1) == kind and "slow" not in m.group(2).split():
+                line = text.count("\n", 0, m.start()) + 1
+                found.append((f"{doc.relative_to(ROOT)}:{line}", m.group(3)))
+    return found
+
+
+@pytest.fixture
+def scratch(tmp_path: Path) -> Path:
+    """A folder whose data/ is the repo's, read only, where outputs land."""
+    (tmp_path / "data").symlink_to(ROOT / "data")
+    return tmp_path
+
+
+def _run(cmd: list[str], cwd: Path, where: str) -> None:
+    env = {**os.environ, "NO_COLOR": "1"}
+    bindir = str(Path(sys.executable).parent)  # the `cleaner` command of this environment
+    env["PATH"] = bindir + os.pathsep + env.get("PATH", "")
+    done = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, f"{where} failed ({done.returncode}):\n{done.stderr[-2000:]}"
+
+
+@pytest.mark.parametrize(("where", "code"), blocks("sh"), ids=[w for w, _ in blocks("sh")])
+def test_shell_block_runs(where: str, code: str, scratch: Path) -> None:
+    if "pytest" in code:
+        pytest.skip("the test command is what CI runs")
+    script = "set -euo pipefail\n" + "\n".join(INSTALL.sub("", line) for line in code.splitlines())
+    _run(["bash", "-c", script], scratch, where)
+
+
+@pytest.mark.parametrize(("where", "code"), blocks("python"),
+                         ids=[w for w, _ in blocks("python")])
+def test_python_block_runs(where: str, code: str, scratch: Path) -> None:
+    _run([sys.executable, "-c", code], scratch, where)
+
+
+def test_docs_have_runnable_blocks() -> None:
+    """The parser finds the README's commands (a changed fence would skip them all)."""
+    assert len(blocks("sh")) >= 2 and len(blocks("python")) >= 2
+
+
+def test_readme_figures_are_the_committed_models() -> None:
+    """The README's table is what benchmarks/figures.py makes of models/evaluation.json, which
+    is the evaluation of the model whose checksum the model card names."""
+    from cleaner.evaluate import readme_table
+
+    report = json.loads((ROOT / "models" / "evaluation.json").read_text(encoding="utf-8"))
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = re.search(r"<!-- figures -->\n(.*?)<!-- /figures -->", readme, re.S)
+    assert table and table.group(1) == readme_table(report)
+    manifest = json.loads((ROOT / "models" / "cleaner.json").read_text(encoding="utf-8"))
+    card = (ROOT / "models" / "MODEL_CARD.md").read_text(encoding="utf-8")
+    assert report["model_sha256"] == manifest["sha256"] and manifest["sha256"] in card
+    assert f"{report['inserted']['removed_all']:.3f}" in card
