@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
-from cleaner.document import ARTICLE_LABELS, LABELS
+from cleaner.document import LABELS
 
 
 def _labels(value: str) -> frozenset[str]:
@@ -56,7 +56,7 @@ def _cleaner(args: argparse.Namespace):
     from cleaner.pipeline import Cleaner
 
     patterns = load_patterns(args.patterns) if getattr(args, "patterns", None) else ()
-    cleaner = Cleaner(args.model, keep=ARTICLE_LABELS | args.keep, threshold=args.threshold,
+    cleaner = Cleaner(args.model, keep=args.keep, threshold=args.threshold,
                       trust_model=args.trust_model, patterns=patterns)
     if getattr(args, "preset", None) and args.threshold is None:
         cleaner.threshold = max(0.0, 1.0 - PRESETS[args.preset] * (1.0 - cleaner.threshold))
