@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, TextIO
 
 from cleaner.document import Decision, Result
+from cleaner.extract import NO_TEXT_EXTRACTED
 from cleaner.pipeline import Cleaner
 from cleaner.progress import Progress
 from cleaner.repetition import (
@@ -133,7 +134,7 @@ def clean_chunk(cleaner: Cleaner, docs: Sequence[Document], options: Options) ->
             with time_limit(options.doc_timeout):
                 text = load_text(doc)
             if doc.source.kind == "html" and not text.strip():
-                outcomes[i].skipped = "no text extracted (trafilatura found no main text)"
+                outcomes[i].skipped = NO_TEXT_EXTRACTED
             else:
                 batch[i] = text, (options.repeats or {}).get(site_of(doc, options.site_field))
                 size += len(text)

@@ -13,7 +13,8 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
-from cleaner.document import ARTICLE_LABELS, LABELS
+from cleaner import __version__
+from cleaner.document import LABELS
 
 
 def _labels(value: str) -> frozenset[str]:
@@ -56,7 +57,7 @@ def _cleaner(args: argparse.Namespace):
     from cleaner.pipeline import Cleaner
 
     patterns = load_patterns(args.patterns) if getattr(args, "patterns", None) else ()
-    cleaner = Cleaner(args.model, keep=ARTICLE_LABELS | args.keep, threshold=args.threshold,
+    cleaner = Cleaner(args.model, keep=args.keep, threshold=args.threshold,
                       trust_model=args.trust_model, patterns=patterns)
     if getattr(args, "preset", None) and args.threshold is None:
         cleaner.threshold = max(0.0, 1.0 - PRESETS[args.preset] * (1.0 - cleaner.threshold))
@@ -183,7 +184,7 @@ def _backend(address: str | None, cleaner) -> Iterator[int | None]:
         from distributed import Client
     except ImportError:
         raise CommandError(
-            "--dask needs dask and distributed: pip install 'cleaner[dask]'") from None
+            "--dask needs dask and distributed: pip install 'boilerplate-cleaner[dask]'") from None
     from joblib import parallel_config
 
     try:
@@ -254,6 +255,7 @@ def _use_colour(choice: str, stream) -> bool:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
+    _require_training_packages()
     from cleaner.corpora import default_cache_dir, find_shared
     from cleaner.train import Settings, fit, training_sets
 
@@ -288,6 +290,17 @@ def cmd_train(args: argparse.Namespace) -> int:
     print(f"cleaner: wrote {args.output} (sha256 {manifest['sha256'][:12]}…, "
           f"threshold {model.threshold})", file=sys.stderr)
     return 0
+
+
+def _require_training_packages() -> None:
+    """Training fits with scikit-learn on SciPy matrices, which cleaning does not need: a plain
+    install lacks them, and the command says how to add them before it reads any data."""
+    try:
+        import scipy.sparse  # noqa: F401
+        import sklearn  # noqa: F401
+    except ImportError as exc:
+        raise CommandError(f"cleaner train needs scikit-learn and SciPy ({exc.name} is not "
+                           "installed): pip install 'boilerplate-cleaner[train]'") from None
 
 
 def _stderr(*parts: object) -> None:
@@ -349,6 +362,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(
         prog="cleaner", description="Strip boilerplate lines from scraped article text.")
+    parser.add_argument("--version", action="version", version=f"cleaner {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("clean", help="clean text, HTML and JSONL files, folders, or stdin")

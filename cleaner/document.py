@@ -70,10 +70,15 @@ class Decision:
 
 @dataclass(frozen=True, slots=True)
 class Result:
-    """A cleaned document: the rendered text and one decision per non-blank line."""
+    """A cleaned document: the rendered text and one decision per non-blank line.
+
+    ``skipped`` says why a document was not cleaned at all (an HTML page with no main text:
+    extract.NO_TEXT_EXTRACTED), its text then empty and without decisions; else None.
+    """
 
     text: str
     decisions: tuple[Decision, ...]
+    skipped: str | None = None
 
     @property
     def removed(self) -> tuple[Decision, ...]:

@@ -24,6 +24,9 @@ DEFAULT_SETTINGS: Settings = {"include_comments": False, "include_tables": True}
 # extraction that no line filter wins back (oracle 0.8461 against 0.8618).
 HTML_MODE_SETTINGS: Settings = DEFAULT_SETTINGS
 
+#: Why an HTML page gives no cleaned text: the batch's ``skipped`` reason and Result.skipped.
+NO_TEXT_EXTRACTED = "no text extracted (trafilatura found no main text)"
+
 
 def decode_bytes(data: bytes) -> str:
     """Bytes as text: UTF-8 (a byte-order mark is dropped), else the detected charset."""
@@ -36,13 +39,18 @@ def decode_bytes(data: bytes) -> str:
         return str(best) if best is not None else data.decode("utf-8", errors="replace")
 
 
-def extract_text(html: str, settings: Settings = TEXT_MODE_SETTINGS) -> str:
-    """The trafilatura text of a page ("" when trafilatura finds nothing)."""
+def extract_text(
+    html: str, settings: Settings = TEXT_MODE_SETTINGS, url: str | None = None
+) -> str:
+    """The trafilatura text of a page ("" when trafilatura finds nothing). ``url``, the page's
+    address, names it in trafilatura's log and resolves links, which this text does not show."""
     import trafilatura
 
-    return trafilatura.extract(html, **settings) or ""
+    return trafilatura.extract(html, url=url, **settings) or ""
 
 
-def html_to_text(data: bytes) -> str:
-    """An HTML file's bytes as the text HTML mode cleans."""
-    return extract_text(decode_bytes(data), HTML_MODE_SETTINGS)
+def html_to_text(page: bytes | str, url: str | None = None) -> str:
+    """An HTML page as the text HTML mode cleans: a file's bytes (decoded as decode_bytes says)
+    or its text."""
+    html = page if isinstance(page, str) else decode_bytes(page)
+    return extract_text(html, HTML_MODE_SETTINGS, url)

@@ -2,7 +2,8 @@
 
 Both hold a Cleaner, or None for the shipped model, loaded on first use in the process that
 cleans (so a pipeline or map function pickles small and each worker loads the model once).
-Install the extra: ``pip install 'cleaner[datatrove]'`` (datatrove and datasets).
+Install the extra: ``pip install 'boilerplate-cleaner[datatrove]'`` (datatrove, datasets, and
+orjson, which datatrove's JSONL reader and writer need).
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ except ImportError:  # map_function works without datatrove; CleanerStep says wh
 
     class PipelineStep:  # type: ignore[no-redef]
         def __init__(self) -> None:
-            raise ImportError("CleanerStep needs datatrove: pip install 'cleaner[datatrove]'")
+            raise ImportError(
+                "CleanerStep needs datatrove: pip install 'boilerplate-cleaner[datatrove]'")
 
 
 class CleanerStep(PipelineStep):

@@ -11,6 +11,7 @@ import numpy as np
 
 from cleaner.decode import context_features, decode
 from cleaner.document import ARTICLE_LABELS, LABELS, Decision, Line, Result
+from cleaner.extract import NO_TEXT_EXTRACTED, html_to_text
 from cleaner.features import Memo
 from cleaner.model import Model, sigmoid
 from cleaner.patterns import UserRule, first_match
@@ -25,7 +26,10 @@ LINE_MEMO_SIZE = 50_000
 class Cleaner:
     """Loads the model once and cleans many documents; picklable, no global state.
 
-    ``keep`` is the policy: the labels whose lines are kept (article lines by default).
+    ``keep`` names the labels whose lines are kept besides the article's (ARTICLE_LABELS), as
+    the command line's ``--keep`` does: ``keep={"caption_credit"}`` keeps captions too.
+    ``drop`` names article labels to drop all the same (``drop={"title"}``); a policy that keeps
+    no article label is refused. ``self.keep`` holds the policy: every label kept.
     ``threshold`` overrides the model's least P(boilerplate) at which a line is dropped
     (longer lines need more, see decode.drop_thresholds); ``word_cost`` overrides the model's
     cost of a wrongly dropped word, which sets how much surer the model must be for longer
@@ -35,19 +39,17 @@ class Cleaner:
     def __init__(
         self,
         model: Model | str | Path | None = None,
-        keep: Iterable[str] = ARTICLE_LABELS,
+        keep: Iterable[str] = (),
         threshold: float | None = None,
         trust_model: bool = False,
         word_cost: float | None = None,
         patterns: Sequence[UserRule] = (),
+        drop: Iterable[str] = (),
     ) -> None:
+        self.keep = policy(keep, drop)
         if not isinstance(model, Model):
             model = Model.load(Path(model) if model else None, trust=trust_model)
         self.model = model
-        self.keep = frozenset(keep)
-        unknown = self.keep - set(LABELS)
-        if unknown:
-            raise ValueError(f"unknown labels {sorted(unknown)}; known: {', '.join(LABELS)}")
         self.threshold = model.threshold if threshold is None else float(threshold)
         self.word_cost = model.word_cost if word_cost is None else float(word_cost)
         self.patterns = tuple(patterns)
@@ -95,6 +97,8 @@ class Cleaner:
         The new lines of all the texts are featurized and scored in one batch: profiling
         showed the fixed cost of a batch (a few dozen numpy calls) weighing on short documents.
         """
+        for text in texts:
+            _check_text(text)
         docs = [segment(text) for text in texts]
         bodies = [[line for line in lines if not line.blank] for lines in docs]
         self._remember([line.text for body in bodies for line in body])
@@ -149,6 +153,44 @@ class Cleaner:
 
     __call__ = clean
 
+    def clean_html(self, html: str | bytes, url: str | None = None) -> Result:
+        """Clean an HTML page as ``cleaner clean page.html`` does: trafilatura's main text
+        (bytes are decoded as a file's are), then its lines. ``url`` is the page's address.
+
+        A page without main text gives an empty Result whose ``skipped`` says so.
+        """
+        if not isinstance(html, (str, bytes)):
+            raise TypeError(f"clean_html takes the page as str or bytes, not "
+                            f"{type(html).__name__}")
+        text = html_to_text(html, url)
+        if not text.strip():
+            return Result("", (), skipped=NO_TEXT_EXTRACTED)
+        return self.explain(text)
+
+
+def policy(keep: Iterable[str], drop: Iterable[str]) -> frozenset[str]:
+    """The labels kept: the article's, those in ``keep``, less those in ``drop``."""
+    keep, drop = frozenset(keep), frozenset(drop)
+    unknown = (keep | drop) - set(LABELS)
+    if unknown:
+        raise ValueError(f"unknown labels {sorted(unknown)}; known: {', '.join(LABELS)}")
+    if keep & drop:
+        raise ValueError(f"labels both kept and dropped: {sorted(keep & drop)}")
+    kept = (ARTICLE_LABELS | keep) - drop
+    if not kept & ARTICLE_LABELS:
+        raise ValueError(f"this policy keeps no article label ({', '.join(sorted(ARTICLE_LABELS))})"
+                         ": it would drop every article line")
+    return kept
+
+
+def _check_text(text: object) -> None:
+    """A clear error for what is not text, before segmenting fails somewhere inside."""
+    if isinstance(text, (bytes, bytearray)):
+        raise TypeError("cleaning takes text (str), not bytes: decode them "
+                        "(data.decode('utf-8')), or clean an HTML page with clean_html")
+    if not isinstance(text, str):
+        raise TypeError(f"cleaning takes text (str), not {type(text).__name__}")
+
 
 @lru_cache(maxsize=1)
 def default_cleaner() -> Cleaner:
@@ -159,3 +201,8 @@ def default_cleaner() -> Cleaner:
 def clean(text: str) -> str:
     """Clean one text with the shipped model; make a Cleaner for other options."""
     return default_cleaner().clean(text)
+
+
+def clean_html(html: str | bytes, url: str | None = None) -> Result:
+    """Clean one HTML page with the shipped model (see Cleaner.clean_html)."""
+    return default_cleaner().clean_html(html, url)

@@ -70,3 +70,29 @@ def test_datasets_map_cleans_the_text_column_batched_and_in_processes(cleaner, s
                                cleaner.clean(sample), None]
         assert out["url"] == ["a", "b", "c"]
     assert data.map(map_function(cleaner, "body"))["body"][0] == out["body"][0]
+
+
+def test_datatrove_jsonl_reader_and_writer_around_the_block(cleaner, tmp_path: Path):
+    """A real reader and writer, as in practice: datatrove's JSONL ones need orjson, which the
+    datatrove extra installs."""
+    pytest.importorskip("datatrove", reason="the datatrove extra is not installed")
+    from datatrove.executor import LocalPipelineExecutor
+    from datatrove.pipeline.readers import JsonlReader
+    from datatrove.pipeline.writers import JsonlWriter
+
+    from cleaner.integrations import CleanerStep
+
+    texts = {p.name: p.read_text(encoding="utf-8") for p in sorted(SAMPLES.glob("*.txt"))}
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "docs.jsonl").write_text(
+        "".join(json.dumps({"id": name, "text": text}) + "\n" for name, text in texts.items()),
+        encoding="utf-8")
+    LocalPipelineExecutor(
+        pipeline=[JsonlReader(str(tmp_path / "in")), CleanerStep(),
+                  JsonlWriter(str(tmp_path / "out"), compression=None)],
+        tasks=1, logging_dir=str(tmp_path / "logs"),
+    ).run()
+    [written] = (tmp_path / "out").glob("*.jsonl")
+    rows = [json.loads(line) for line in written.read_text(encoding="utf-8").splitlines()]
+    assert {row["id"]: row["text"] for row in rows} == {
+        name: cleaner.clean(text) for name, text in texts.items()}

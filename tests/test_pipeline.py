@@ -4,15 +4,19 @@ and cleaning cleaned text changes nothing."""
 from __future__ import annotations
 
 import pickle
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from inputs import PAGE
 
-from cleaner import Cleaner, clean
+from cleaner import Cleaner, clean, clean_html
 from cleaner.decode import LONG_LINE_WORDS
 from cleaner.document import ARTICLE_LABELS, Result
+from cleaner.extract import NO_TEXT_EXTRACTED
 from cleaner.patterns import parse_patterns
 from cleaner.repetition import SiteRepeats, count_repeats
 
@@ -149,3 +153,82 @@ def test_empty_and_blank_input(cleaner: Cleaner):
 def test_unknown_keep_label_is_refused():
     with pytest.raises(ValueError, match="unknown labels"):
         Cleaner(keep={"content", "headline"})
+
+
+SAMPLES = Path(__file__).resolve().parent.parent / "data" / "samples"
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "cleaner.cli", *args], capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_keep_adds_labels_to_the_article_labels_as_the_cli_keep_does():
+    sample = SAMPLES / "en_recipe_blog.txt"
+    text = sample.read_text(encoding="utf-8")
+    default = _CLEANER.explain(text)
+    captions = {d.number for d in default.removed if d.label == "caption_credit"}
+    assert captions, "the sample has captions the default policy drops"
+    wide = Cleaner(keep={"caption_credit"})
+    assert wide.keep == ARTICLE_LABELS | {"caption_credit"}
+    result = wide.explain(text)
+    kept = {d.number for d in result.decisions if d.keep}
+    assert {d.number for d in default.decisions if d.keep} | captions <= kept
+    assert result.text == _cli("clean", str(sample), "--keep", "caption_credit").stdout
+    # The full policy, as callers spelled it before, is the same policy.
+    assert Cleaner(keep=ARTICLE_LABELS | {"caption_credit"}).keep == wide.keep
+
+
+def test_drop_names_article_labels_to_drop_and_no_article_label_is_refused():
+    text = (SAMPLES / "es_noticia.txt").read_text(encoding="utf-8")
+    default = _CLEANER.explain(text)
+    titles = {d.number for d in default.decisions if d.keep and d.label == "title"}
+    assert titles
+    no_titles = Cleaner(drop={"title"})
+    assert no_titles.keep == {"content"}
+    kept = {d.number for d in no_titles.explain(text).decisions if d.keep}
+    assert not kept & titles
+    assert {d.number for d in default.decisions if d.keep and d.label == "content"} <= kept
+    with pytest.raises(ValueError, match=r"keeps no article label \(content, title\)"):
+        Cleaner(drop=ARTICLE_LABELS)
+    with pytest.raises(ValueError, match=r"keeps no article label"):
+        Cleaner(keep={"caption_credit"}, drop={"content", "title"})
+    with pytest.raises(ValueError, match=r"both kept and dropped: \['title'\]"):
+        Cleaner(keep={"title"}, drop={"title"})
+    with pytest.raises(ValueError, match="unknown labels"):
+        Cleaner(drop={"headline"})
+
+
+def test_clean_html_is_the_cli_html_mode(tmp_path: Path):
+    page = tmp_path / "page.html"
+    # Not UTF-8: bytes are decoded as the command line decodes a file's.
+    data = PAGE.replace("old town", "vieille ville, café et théâtre").encode("cp1252")
+    page.write_bytes(data)
+    result = clean_html(data)
+    assert result.skipped is None and result.removed
+    assert result.text == _cli("clean", str(page)).stdout
+    assert "café" in result.text
+    text = data.decode("cp1252")
+    assert Cleaner().clean_html(text, url="https://harbour.example/bridge") == clean_html(text)
+    assert clean_html(text).text == result.text
+
+
+def test_clean_html_of_a_page_without_main_text_is_empty_and_says_why(tmp_path: Path):
+    page = tmp_path / "empty.html"
+    page.write_text("<html><head><title>Loading</title></head><body><script>load()</script>"
+                    "</body></html>", encoding="utf-8")
+    result = _CLEANER.clean_html(page.read_bytes())
+    assert result == Result("", (), skipped=NO_TEXT_EXTRACTED)
+    run = _cli("clean", str(page))
+    assert run.stdout == "" and f"skipped, {result.skipped}" in run.stderr
+
+
+@pytest.mark.parametrize("call", [clean, _CLEANER.clean, _CLEANER.explain],
+                         ids=["clean", "Cleaner.clean", "Cleaner.explain"])
+def test_what_is_not_text_is_a_clear_type_error(call):
+    with pytest.raises(TypeError, match=r"not bytes: decode them .*clean_html"):
+        call(b"Some text.\n")
+    with pytest.raises(TypeError, match=r"takes text \(str\), not NoneType"):
+        call(None)
+    with pytest.raises(TypeError, match=r"clean_html takes the page as str or bytes, not int"):
+        clean_html(3)
