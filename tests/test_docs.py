@@ -1,6 +1,6 @@
-"""The README and docs/ run as written: every fenced ``sh`` and ``python`` block, on real files,
-in a scratch folder (so no example writes into the checkout), and the README's figures are
-the committed model's.
+"""The README and docs/ run as written: every fenced ``sh`` block in a scratch folder, every
+``python`` block from the checkout, as a user would run it, writing nothing into it; and the
+README's figures are the committed model's.
 
 A block fenced ```` ```sh slow ```` (installing from the package index, training, benchmarks)
 is not run here. The install prefix of the README's first command is dropped (the suite runs
@@ -61,8 +61,17 @@ def test_shell_block_runs(where: str, code: str, scratch: Path) -> None:
 
 @pytest.mark.parametrize(("where", "code"), blocks("python"),
                          ids=[w for w, _ in blocks("python")])
-def test_python_block_runs(where: str, code: str, scratch: Path) -> None:
-    _run([sys.executable, "-c", code], scratch, where)
+def test_python_block_runs_and_writes_nothing_into_the_checkout(where: str, code: str) -> None:
+    before = _checkout_files()
+    _run([sys.executable, "-c", code], ROOT, where)
+    assert _checkout_files() == before
+
+
+def _checkout_files() -> dict[str, int]:
+    """The checkout's files (not git's, a venv's, caches or bytecode) and their mtimes."""
+    skip = {".git", ".venv", "__pycache__", ".pytest_cache", ".hypothesis", ".ruff_cache"}
+    return {str(p.relative_to(ROOT)): p.stat().st_mtime_ns for p in ROOT.rglob("*")
+            if p.is_file() and not skip & set(p.relative_to(ROOT).parts)}
 
 
 def test_docs_have_runnable_blocks() -> None:

@@ -4,7 +4,6 @@ cleans without the training packages (scikit-learn, SciPy)."""
 from __future__ import annotations
 
 import email
-import os
 import re
 import shutil
 import subprocess
@@ -158,23 +157,3 @@ def test_plain_install_cleans_without_the_training_packages(tmp_path: Path):
     assert "Traceback" not in run.stderr and not (tmp_path / "model.npz").exists()
     run = _run(bin_dir / "cleaner", "--version")
     assert run.stdout == f"cleaner {cleaner.__version__}\n"
-
-
-def _checkout_files() -> dict[str, int]:
-    """Every file of the checkout (not .git, the venv or bytecode) and its modification time."""
-    skip = {".git", ".venv", "__pycache__"}
-    return {str(p.relative_to(ROOT)): p.stat().st_mtime_ns for p in ROOT.rglob("*")
-            if p.is_file() and not skip & set(p.relative_to(ROOT).parts)}
-
-
-def test_readme_python_examples_run_and_write_nothing_into_the_checkout():
-    pytest.importorskip("datatrove", reason="the datatrove extra is not installed")
-    blocks = re.findall(r"```python\n(.*?)```", (ROOT / "README.md").read_text("utf-8"), re.S)
-    assert blocks
-    before = _checkout_files()
-    for block in blocks:
-        run = subprocess.run([sys.executable, "-c", block], capture_output=True, text=True,
-                             cwd=ROOT, timeout=300, env={**os.environ,
-                                                         "PYTHONDONTWRITEBYTECODE": "1"})
-        assert run.returncode == 0, f"{block}\n{run.stderr}"
-    assert _checkout_files() == before
