@@ -95,37 +95,50 @@ class _Counted:
 
 
 def _record(record) -> Record:
-    """What one FastWARC record gives; its payload is read whole, or it was cut short."""
+    """What one FastWARC record gives; its payload is read whole (only a page's or a text's
+    is kept in memory), or it was cut short."""
     headers = record.headers
     make = partial(Record, *(headers.get(name) for name in
                              ("WARC-Record-ID", "WARC-Target-URI", "WARC-Date")))
-    kind = str(record.record_type)
-    payload = record.reader.read() if kind in ("response", "conversion") else None
-    got = record.reader.consume() if payload is None else len(payload)
+    what, why = _what(record)
+    payload = record.reader.read(record.content_length) if what in ("html", "text") else b""
+    got = len(payload) if what in ("html", "text") else record.reader.consume()
     if not (headers.get("Content-Length") or "").strip().isdigit():
         raise WarcError("the next record is cut short in its headers")
     if got < record.content_length:
         raise WarcError(f"the next record is cut short, {got:,} of "
                         f"{record.content_length:,} bytes")
-    if kind == "conversion":
+    if what == "text":
         return make(text=decode_bytes(payload))
-    if kind != "response":
-        return make(not_document=f"warc: {kind} record")
+    if what != "html":
+        return make(**{what: why})
     http = record.http_headers if record.is_http else None
-    if record.is_http and (http is None or http.status_code is None):
-        return make(error="invalid HTTP headers")
-    if http is not None and not 200 <= http.status_code < 300:
-        return make(not_document=f"warc: not a 2xx response (HTTP {http.status_code})")
-    mime = (record.http_content_type if http is not None
-            else (headers.get("Content-Type") or "").split(";")[0].strip())
-    mime = (mime or headers.get("WARC-Identified-Payload-Type") or "").lower()
-    if mime not in HTML_TYPES:
-        return make(not_document=f"warc: not HTML ({mime or 'no content type'})")
     try:
         page = _decoded(payload, http)
     except (ValueError, zlib.error) as exc:
         return make(error=f"cannot decode the HTTP payload ({exc})")
     return make(html=_as_utf8(page, record.http_charset if http is not None else None))
+
+
+def _what(record) -> tuple[str, str | None]:
+    """What a record holds, from its headers: ``("html", None)``, ``("text", None)``, or
+    ``("not_document", reason)`` or ``("error", reason)``."""
+    kind = str(record.record_type)
+    if kind == "conversion":
+        return "text", None
+    if kind != "response":
+        return "not_document", f"warc: {kind} record"
+    http = record.http_headers if record.is_http else None
+    if record.is_http and (http is None or http.status_code is None):
+        return "error", "invalid HTTP headers"
+    if http is not None and not 200 <= http.status_code < 300:
+        return "not_document", f"warc: not a 2xx response (HTTP {http.status_code})"
+    mime = (record.http_content_type if http is not None
+            else (record.headers.get("Content-Type") or "").split(";")[0].strip())
+    mime = (mime or record.headers.get("WARC-Identified-Payload-Type") or "").lower()
+    if mime not in HTML_TYPES:
+        return "not_document", f"warc: not HTML ({mime or 'no content type'})"
+    return "html", None
 
 
 def _decoded(payload: bytes, http) -> bytes:
