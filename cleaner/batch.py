@@ -90,7 +90,8 @@ class Options:
 
 @dataclass
 class Outcome:
-    """What cleaning one document gave: the text to write, or why there is none."""
+    """What cleaning one document gave: the text to write, or why there is none;
+    ``not_document`` why a record was no document to clean (a WARC request, an image)."""
 
     text: str | None = None
     removed: tuple[Decision, ...] = ()
@@ -99,6 +100,7 @@ class Outcome:
     flagged: bool = False
     error: str | None = None
     skipped: str | None = None
+    not_document: str | None = None
 
     @property
     def removed_words(self) -> int:
@@ -133,7 +135,7 @@ def clean_chunk(cleaner: Cleaner, docs: Sequence[Document], options: Options) ->
                 raise ReadError(doc.error)
             with time_limit(options.doc_timeout):
                 text = load_text(doc)
-            if doc.source.kind == "html" and not text.strip():
+            if (doc.source.kind == "html" or doc.html is not None) and not text.strip():
                 outcomes[i].skipped = NO_TEXT_EXTRACTED
             else:
                 batch[i] = text, (options.repeats or {}).get(site_of(doc, options.site_field))
@@ -241,10 +243,10 @@ def repeated_lines(sources: Iterable[Source], options: Options,
                    jobs: int = 1) -> dict[str, SiteRepeats]:
     """The first pass of a run with repetition: the repeated lines of each site.
 
-    Text and JSONL files only (HTML would be extracted twice, stdin cannot be read twice); a
-    document that cannot be read is left to the second pass to report. With more than one
-    job, forked workers read and hash batches of files and this process adds up their hashes
-    in input order, so the counts are the same as one process's.
+    Text and JSONL files and the WET records of WARC files only (HTML would be extracted twice,
+    stdin cannot be read twice); a document that cannot be read is left to the second pass to
+    report. With more than one job, forked workers read and hash batches of files and this
+    process adds up their hashes in input order, so the counts are the same as one process's.
     """
     index = RepeatIndex()
     readable = (s for s in sources if s.path is not None and s.kind != "html")
@@ -272,7 +274,7 @@ def _document_keys(sources: list[Source], options: Options) -> list[tuple[str, i
     for source in sources:
         for doc in documents(source, options.text_field, options.id_field):
             try:
-                if doc.error is None:
+                if doc.error is None and doc.html is None and doc.not_document is None:
                     out.append((site_of(doc, options.site_field), *document_keys(load_text(doc))))
             except ReadError:
                 continue
@@ -305,7 +307,7 @@ def _forked_pool(jobs: int, adopt: tuple[Cleaner, Options] | None = None) -> Pro
 @dataclass
 class Summary:
     """Per-run counters, datatrove style: documents, lines and words, removals per label,
-    skips and failures per reason."""
+    skips and failures per reason, records that are no documents per reason."""
 
     documents: int = 0
     lines: int = 0
@@ -315,6 +317,7 @@ class Summary:
     removed_words: Counter[str] = field(default_factory=Counter)
     skipped: Counter[str] = field(default_factory=Counter)
     failed: Counter[str] = field(default_factory=Counter)
+    not_documents: Counter[str] = field(default_factory=Counter)
 
     @property
     def not_cleaned(self) -> int:
@@ -322,9 +325,17 @@ class Summary:
         return sum(self.failed.values()) + sum(
             n for reason, n in self.skipped.items() if reason != UP_TO_DATE)
 
+    @property
+    def handled(self) -> int:
+        """Documents and records of the run, whatever became of them."""
+        return self.documents + sum(self.failed.values()) + sum(self.skipped.values()) + sum(
+            self.not_documents.values())
+
     def add(self, outcome: Outcome) -> None:
         if outcome.error is not None:
             self.failed[_reason_key(outcome.error)] += 1
+        elif outcome.not_document is not None:
+            self.not_documents[_reason_key(outcome.not_document)] += 1
         elif outcome.skipped is not None:
             self.skipped[_reason_key(outcome.skipped)] += 1
         else:
@@ -349,7 +360,8 @@ class Summary:
                 rows.append(f"  {label:<22} {n:>10,} {self.removed_words[label]:>10,}")
         if self.flagged:
             rows.append(f"  flagged (more than --max-removed-ratio removed): {self.flagged:,}")
-        for title, counts in (("skipped", self.skipped), ("failed", self.failed)):
+        for title, counts in (("skipped", self.skipped), ("failed", self.failed),
+                              ("skipped, not a document", self.not_documents)):
             for reason, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
                 rows.append(f"  {title}: {n:,} ({reason})")
         if self.not_cleaned:
@@ -483,7 +495,7 @@ def run(
                             _finish(current, current_ok, sink, state, progress)
                             current, current_ok = doc.source, True
                         current_ok &= _deliver(doc, outcome, sink, summary, report, errors)
-                        if current.kind != "jsonl":  # its only document: done now
+                        if not current.is_record_stream:  # its only document: done now
                             _finish(current, current_ok, sink, state, progress)
                             current = None
                         if progress is not None:
@@ -656,7 +668,8 @@ def _items(sources: Iterable[Source], sink: Sink, options: Options, state: State
                 continue
         stream = stdin if source.path is None else None
         for doc in documents(source, options.text_field, options.id_field, stream):
-            yield doc, None
+            yield doc, (None if doc.not_document is None
+                        else Outcome(not_document=doc.not_document))
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -673,7 +686,7 @@ def _chunks(items: Iterator[_Item], size: int) -> Iterator[list[_Item]]:
     chars = 0
     for item in items:
         chunk.append(item)
-        chars += len(item[0].text or "")
+        chars += len(item[0].text or item[0].html or "")
         if len(chunk) >= size or chars >= CHUNK_CHARS:
             yield chunk
             chunk, chars = [], 0
@@ -683,8 +696,9 @@ def _chunks(items: Iterator[_Item], size: int) -> Iterator[list[_Item]]:
 
 def _deliver(doc: Document, outcome: Outcome, sink: Sink, summary: Summary,
              report: BinaryIO | None, errors: TextIO) -> bool:
-    """Write one document's output, count it, report it; False when it failed."""
-    if outcome.error is None and outcome.skipped is None:
+    """Write one document's output, count it, report it; False when it failed or was skipped
+    (a record that is no document is neither)."""
+    if outcome.error is None and outcome.skipped is None and outcome.not_document is None:
         try:
             sink.write(doc, outcome)
         except OSError as exc:
@@ -714,11 +728,12 @@ def _finish(source: Source | None, ok: bool, sink: Sink, state: State | None,
 
 def _report_line(doc: Document, outcome: Outcome) -> bytes:
     """One audit record: the document, its counts and every removed line with its reason."""
-    status = ("failed" if outcome.error is not None else "skipped" if outcome.skipped
+    reason = outcome.error or outcome.skipped or outcome.not_document
+    status = ("failed" if outcome.error is not None else "skipped" if reason is not None
               else "flagged" if outcome.flagged else "cleaned")
     record: dict[str, object] = {"source": doc.source.name, "id": doc.id, "status": status}
-    if outcome.error is not None or outcome.skipped is not None:
-        record["reason"] = outcome.error or outcome.skipped
+    if reason is not None:
+        record["reason"] = reason
     else:
         record.update(lines=outcome.lines, words=outcome.words,
                       removed_lines=len(outcome.removed), removed_words=outcome.removed_words,

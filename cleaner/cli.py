@@ -124,6 +124,8 @@ def _clean(args: argparse.Namespace) -> int:
         return _usage(f"the output folder {out} is an input folder; choose another (-o)")
 
     skip = [p for p in (out_dir, args.report) if p is not None]  # never read back as inputs
+    if not use_stdin:
+        _require_warc(find_sources(paths, exclude=skip))
     cleaner = _cleaner(args)
     options = Options(text_field=args.text_field, id_field=args.id_field, format=args.format,
                       max_removed_ratio=args.max_removed_ratio, on_excess=args.on_excess,
@@ -140,6 +142,7 @@ def _clean(args: argparse.Namespace) -> int:
             print(f"cleaner: {STDIN_NAME}: {exc}", file=sys.stderr)
             return 1
         sources = [Source(None, Path("stdin"), kind)]
+        _require_warc(sources)
     else:
         sources = find_sources(paths, exclude=skip)
     if out_dir is None:
@@ -158,12 +161,12 @@ def _clean(args: argparse.Namespace) -> int:
                       chunk_docs=max(1, args.chunk_size))
     if progress is not None:
         progress.close()
-    handled = summary.documents + sum(summary.failed.values()) + sum(summary.skipped.values())
+    handled = summary.handled
     if not args.quiet and not (to_stdout and single and handled == 1):
         print(summary.table(), file=sys.stderr)
     if handled == 0:
-        print("cleaner: no inputs found (.txt, .html, .htm, .jsonl, each also .gz, .zst, .bz2 "
-              "or .xz)", file=sys.stderr)
+        print("cleaner: no inputs found (.txt, .html, .htm, .jsonl, .warc, .wet, each also .gz, "
+              ".zst, .bz2 or .xz)", file=sys.stderr)
         return 2  # nothing to do: like a command that cannot start
     # 1: the run went through, but some inputs gave no output (each named above).
     return 1 if summary.not_cleaned else 0
@@ -197,6 +200,17 @@ def _backend(address: str | None, cleaner) -> Iterator[int | None]:
 
 class CommandError(Exception):
     """A command that cannot start; the message says why."""
+
+
+def _require_warc(sources) -> None:
+    """Stop before the run when a WARC input needs the ``warc`` extra that is not installed."""
+    from cleaner import warc
+
+    if not warc.available():
+        first = next((s for s in sources if s.kind == "warc"), None)
+        if first is not None:
+            raise CommandError(f"{first.name}: reading WARC files needs FastWARC: "
+                               f"{warc.INSTALL_HINT}")
 
 
 def _usage(message: str) -> int:
@@ -345,10 +359,11 @@ def _print_report(report: dict, as_json: bool) -> int:
     return 0
 
 
-def _add_input_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--input-format", choices=("auto", "txt", "html", "jsonl"), default="auto",
+def _add_input_options(p: argparse.ArgumentParser, kinds: tuple[str, ...]) -> None:
+    warc = " 'WARC/' WARC," if "warc" in kinds else ""
+    p.add_argument("--input-format", choices=("auto", *kinds), default="auto",
                    help="what stdin holds (auto: '{' first means JSONL, '<html' or "
-                        "'<!doctype' HTML, else text)")
+                        f"'<!doctype' HTML,{warc} else text)")
 
 
 #: The default of ``--doc-timeout``: a 20 MB document takes 3 to 5 s on one core.
@@ -365,14 +380,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"cleaner {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("clean", help="clean text, HTML and JSONL files, folders, or stdin")
+    p = sub.add_parser("clean", help="clean text, HTML, JSONL and WARC files, folders, or stdin")
     p.add_argument("paths", nargs="*", default=["-"],
                    help="files or folders (recursive); '-' or nothing reads stdin")
     p.add_argument("-o", "--output",
                    help="output folder (mirrors input paths), or '-' for stdout")
     p.add_argument("--format", choices=FORMATS, default="txt",
-                   help="output of text and HTML inputs (JSONL inputs always give JSONL)")
-    _add_input_options(p)
+                   help="output of text and HTML inputs (JSONL and WARC inputs always give "
+                        "JSONL)")
+    _add_input_options(p, ("txt", "html", "jsonl", "warc"))
     p.add_argument("--text-field", default="text", help="JSONL field holding the text")
     p.add_argument("--id-field", help="JSONL field naming a record in messages and reports")
     p.add_argument("-j", "--jobs", type=_jobs, default=-1,
@@ -405,7 +421,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                    help="colour the lines (auto: on a terminal, unless NO_COLOR is set)")
-    _add_input_options(p)
+    _add_input_options(p, ("txt", "html", "jsonl"))
     _add_model_options(p)
     p.set_defaults(func=cmd_explain)
 

@@ -2,7 +2,8 @@
 
 To a folder (``-o DIR``) every input file gives one output file at its mirrored path: a text or
 HTML input gives ``<stem>.txt`` (or ``<stem>.jsonl`` holding one record with ``--format
-jsonl``); a JSONL input gives ``<stem>.jsonl`` with one record per input record, in input order.
+jsonl``); a JSONL input gives ``<stem>.jsonl`` with one record per input record, in input order,
+and a WARC input one with a record (``id``, ``url``, ``date``, the text) per page or WET text.
 Every file is written atomically (cleaner.files), so an interrupted run leaves whole files only.
 To stdout (``-o -``, or one input without ``-o``) the documents are written one after another:
 JSONL records, or the text of a single document.
@@ -24,8 +25,9 @@ FORMATS = ("txt", "jsonl")
 
 
 def output_format(source: Source, fmt: str) -> str:
-    """JSONL inputs stay JSONL (a record stream keeps its records); others follow ``fmt``."""
-    return "jsonl" if source.kind == "jsonl" else fmt
+    """JSONL and WARC inputs give JSONL (a record stream keeps its records); others follow
+    ``fmt``."""
+    return "jsonl" if source.is_record_stream else fmt
 
 
 def record_line(doc: Document, outcome: Outcome, text_field: str) -> bytes:
@@ -58,7 +60,7 @@ class FolderSink:
 
     def write(self, doc: Document, outcome: Outcome) -> None:
         source = doc.source
-        if source.kind != "jsonl":
+        if not source.is_record_stream:
             data = (outcome.text if output_format(source, self.fmt) == "txt"
                     else record_line(doc, outcome, self.text_field))
             write_atomic(self.target(source), data)

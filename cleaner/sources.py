@@ -10,7 +10,9 @@ the run.
 Kinds, by file name (case-insensitive): ``.txt`` text; ``.html`` and ``.htm`` HTML (text
 extracted with trafilatura, cleaner.extract); ``.jsonl`` JSON Lines, one document per record;
 each of them also compressed with gzip, zstd, bzip2 or xz (``.txt.gz``, ``.jsonl.zst``,
-``.html.bz2``, ``.jsonl.xz``). A file named on the command line with another suffix is read as
+``.html.bz2``, ``.jsonl.xz``); ``.warc``, ``.wet`` and ``.warc.wet`` WARC files, one document
+per HTML response or WET conversion record (cleaner.warc), compressed alike (``.warc.gz``,
+``.warc.wet.gz``). A file named on the command line with another suffix is read as
 text; in folders, only the kinds above are picked up. Any input that starts with one of those
 formats' magic bytes is unpacked first, whatever its name, and one cut short is an error, never
 a silently shorter text.
@@ -35,7 +37,8 @@ from itertools import chain
 from pathlib import Path
 from typing import BinaryIO
 
-_KINDS = {".txt": "txt", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
+_KINDS = {".txt": "txt", ".html": "html", ".htm": "html", ".jsonl": "jsonl",
+          ".warc": "warc", ".wet": "warc", ".warc.wet": "warc"}
 #: Input file suffixes (plain and compressed) and the kind each names.
 SUFFIXES: dict[str, str] = {
     **_KINDS, **{f"{suffix}{packed}": kind for suffix, kind in _KINDS.items()
@@ -63,25 +66,35 @@ class Source:
 
     path: Path | None  # None for stdin
     stem: Path
-    kind: str  # "txt", "html" or "jsonl"
+    kind: str  # "txt", "html", "jsonl" or "warc"
     error: str | None = None  # why it cannot be read at all (a folder that cannot be listed)
 
     @property
     def name(self) -> str:
         return STDIN_NAME if self.path is None else str(self.path)
 
+    @property
+    def is_record_stream(self) -> bool:
+        """Whether the input holds a stream of records (JSONL, WARC), each a document with an
+        output record, rather than being one document."""
+        return self.kind in ("jsonl", "warc")
+
 
 @dataclass(frozen=True)
 class Document:
-    """One text to clean. ``text`` is None for a file that the worker reads (``load_text``);
-    ``record`` is the JSON object a JSONL document came from; ``error`` says why the document
-    could not be read."""
+    """One text to clean. ``text`` is None for a file that the worker reads (``load_text``)
+    and for a WARC response's page, ``html``, that the worker extracts; ``record`` is the JSON
+    object a JSONL document came from (the fields of a WARC record's output); ``error`` says
+    why the document could not be read, ``not_document`` why a WARC record is no document to
+    clean (a request, an image): it is counted and reported, never written."""
 
     source: Source
     id: str
     text: str | None = None
     record: dict | None = None
     error: str | None = None
+    html: bytes | None = None
+    not_document: str | None = None
 
 
 class ReadError(Exception):
@@ -168,6 +181,9 @@ def documents(source: Source, text_field: str = "text", id_field: str | None = N
     if source.error is not None:
         yield Document(source, source.name, error=source.error)
         return
+    if source.kind == "warc":
+        yield from _warc_records(source, stream)
+        return
     if source.kind != "jsonl":
         text = None
         if stream is not None:
@@ -194,9 +210,31 @@ def _records(source: Source, text_field: str, id_field: str | None,
                     continue
                 yield _record(source, number, raw, text_field, id_field)
     except DECOMPRESS_ERRORS as exc:
-        where = f"after line {number}: " if number else ""
-        problem = read_problem(source.path, exc) if isinstance(exc, OSError) else str(exc)
-        yield Document(source, source.name, error=f"cannot read ({where}{problem})")
+        yield _cut_short(source, f"line {number}" if number else "", exc)
+
+
+def _warc_records(source: Source, stream: BinaryIO | None) -> Iterator[Document]:
+    """One document per WARC record; a file cut short fails after its whole records."""
+    from cleaner.warc import WarcError, records
+
+    number = 0
+    try:
+        with _open(source, stream) as file:
+            for number, record in enumerate(records(file), start=1):
+                doc_id = record.id or f"{source.name}:{number}"
+                fields = {"id": doc_id, "url": record.url, "date": record.date}
+                yield Document(source, doc_id, text=record.text, record=fields,
+                               error=record.error, html=record.html,
+                               not_document=record.not_document)
+    except (WarcError, *DECOMPRESS_ERRORS) as exc:
+        yield _cut_short(source, f"record {number}" if number else "", exc)
+
+
+def _cut_short(source: Source, last: str, exc: Exception) -> Document:
+    """The failed document of a record stream that cannot be read on after ``last``."""
+    where = f"after {last}: " if last else ""
+    problem = read_problem(source.path, exc) if isinstance(exc, OSError) else str(exc)
+    return Document(source, source.name, error=f"cannot read ({where}{problem})")
 
 
 def _record(source: Source, number: int, raw: bytes, text_field: str,
@@ -225,15 +263,15 @@ def _record(source: Source, number: int, raw: bytes, text_field: str,
 
 
 class _open:
-    """The lines of a JSONL source, unpacked when the file is compressed."""
+    """The file of a record stream (JSONL, WARC), unpacked when it is compressed."""
 
     def __init__(self, source: Source, stream: BinaryIO | None) -> None:
         self.source, self.stream, self.file = source, stream, None
 
-    def __enter__(self) -> Iterator[bytes]:
+    def __enter__(self) -> BinaryIO:
         raw = self.stream if self.stream is not None else open(self.source.path, "rb")  # noqa: SIM115
         self.file = unpacked(raw)
-        return iter(self.file)
+        return self.file
 
     def __exit__(self, *exc: object) -> None:
         if self.stream is None and self.file is not None:
@@ -241,9 +279,13 @@ class _open:
 
 
 def load_text(doc: Document) -> str:
-    """The text of a document: its own, or its file read and, for HTML, extracted."""
+    """The text of a document: its own, or its page or file read and, for HTML, extracted."""
     if doc.text is not None:
         return doc.text
+    if doc.html is not None:
+        from cleaner.extract import html_to_text
+
+        return html_to_text(doc.html)
     try:
         data = doc.source.path.read_bytes()
     except OSError as exc:
@@ -361,7 +403,8 @@ def sniff_stdin(stream: BinaryIO, declared: str) -> tuple[str, BinaryIO]:
     is compressed (``zcat`` is not needed in front of ``cleaner clean -``).
 
     ``declared`` is ``--input-format``; with ``auto``, a first non-blank character ``{`` means
-    JSONL, ``<!doctype`` or ``<html`` (any case) means HTML, anything else text. Raises
+    JSONL, ``<!doctype`` or ``<html`` (any case) means HTML, ``WARC/`` a WARC file, anything
+    else text. Raises
     ReadError when compressed input is corrupt before its first non-blank line.
     """
     stream = unpacked(stream)
@@ -375,7 +418,8 @@ def sniff_stdin(stream: BinaryIO, declared: str) -> tuple[str, BinaryIO]:
                 break
     first = b"".join(head).lstrip(codecs.BOM_UTF8 + b" \t\r\n").lower()
     kind = ("jsonl" if first.startswith(b"{")
-            else "html" if first.startswith((b"<!doctype", b"<html")) else "txt")
+            else "html" if first.startswith((b"<!doctype", b"<html"))
+            else "warc" if first.startswith(b"warc/") else "txt")
     return kind, _Chained(chain(head, stream))
 
 
@@ -383,10 +427,17 @@ class _Chained:
     """A binary stream made of already-read lines followed by the rest of the input."""
 
     def __init__(self, lines: Iterator[bytes]) -> None:
-        self.lines = lines
+        self.lines, self.rest = lines, b""
 
     def __iter__(self) -> Iterator[bytes]:
         return self.lines
 
     def read(self) -> bytes:
         return b"".join(self.lines)
+
+    def read1(self, size: int = -1) -> bytes:
+        """At most ``size`` bytes of the next line (a WARC parser's reads)."""
+        self.rest = self.rest or next(self.lines, b"")
+        cut = len(self.rest) if size < 0 else size
+        data, self.rest = self.rest[:cut], self.rest[cut:]
+        return data
