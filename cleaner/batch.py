@@ -307,7 +307,7 @@ def _document_keys(sources: list[Source], options: Options) -> list[tuple[str, i
     for source in sources:
         for doc in documents(source, options.text_field, options.id_field):
             try:
-                if doc.error is None:
+                if doc.error is None and doc.skipped is None:
                     out.append((site_of(doc, options.site_field), *document_keys(load_text(doc))))
             except ReadError:
                 continue
@@ -721,7 +721,7 @@ def _items(sources: Iterable[Source], sink: Sink, options: Options, state: State
         target = sink.target(source)
         if state is not None and source.path is not None and target is not None \
                 and source.error is None:
-            if _same_file(source.path, target):
+            if same_file(source.path, target):
                 yield Document(source, source.name), Outcome(
                     error=f"output would overwrite the input ({target})")
                 continue
@@ -740,7 +740,7 @@ def _items(sources: Iterable[Source], sink: Sink, options: Options, state: State
             yield doc, None
 
 
-def _same_file(a: Path, b: Path) -> bool:
+def same_file(a: Path, b: Path) -> bool:
     """Whether both paths name one existing file (two stat calls, not a resolve of each)."""
     try:
         return os.path.samefile(a, b)

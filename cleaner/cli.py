@@ -118,7 +118,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
 
 
 def _clean(args: argparse.Namespace) -> int:
-    from cleaner.batch import Options, State, repeated_lines, run, settings_key
+    from cleaner.batch import Options, State, repeated_lines, run, same_file, settings_key
     from cleaner.files import atomic_file
     from cleaner.progress import Progress
     from cleaner.sinks import FileSink, FolderSink, StreamSink
@@ -145,7 +145,7 @@ def _clean(args: argparse.Namespace) -> int:
         return _usage("several documents go to stdout only as JSONL (--format jsonl)")
     if out_dir and any(p.is_dir() and p.resolve() == out_dir.resolve() for p in paths):
         return _usage(f"the output folder {out} is an input folder; choose another (-o)")
-    if out_file and any(_same_file(p, out_file) for p in paths):
+    if out_file and any(same_file(p, out_file) for p in paths):
         return _usage(f"the output file {out} is the input; choose another (-o)")
 
     skip = [p for p in (out_dir, out_file, args.report) if p is not None]  # never read back
@@ -205,13 +205,6 @@ def _clean(args: argparse.Namespace) -> int:
 def _names_folder(out: str) -> bool:
     """Whether ``-o OUT`` for one input names a folder: an existing one, or ending in '/'."""
     return Path(out).is_dir() or out.endswith(("/", os.sep))
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return False
 
 
 def _hint_stdin(command: str) -> None:

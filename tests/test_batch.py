@@ -207,3 +207,15 @@ def test_an_interrupted_run_resumes_without_redoing_finished_files(cleaner: Clea
     assert sorted(outputs(out)) == ["00.txt", "01.txt", "02.txt", "03.txt"]
     summary, _, _ = clean_folder(cleaner, [folder], out)
     assert summary.skipped == {"output up to date": 4} and summary.documents == 6
+
+
+def test_first_pass_reads_no_text_for_a_record_without_one(tmp_path: Path):
+    """A record whose text is null has no lines to count (not its file's raw JSON lines)."""
+    (tmp_path / "r.jsonl").write_text("".join(
+        json.dumps(r) + "\n" for r in [{"text": None}, {"text": None}, {"text": ARTICLE}]),
+        encoding="utf-8")
+    from cleaner.batch import _document_keys
+    from cleaner.repetition import document_keys
+
+    counted = _document_keys(list(find_sources([tmp_path])), Options())
+    assert [keys for _, *keys in counted] == [list(document_keys(ARTICLE))]
