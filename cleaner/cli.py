@@ -154,7 +154,9 @@ def _clean(args: argparse.Namespace) -> int:
         progress = Progress()  # shown at once: the model loads and the inputs are counted
     try:
         if progress is not None:
-            progress.total = sum(1 for _ in find_sources(paths, exclude=skip))
+            kinds = Counter(s.kind for s in find_sources(paths, exclude=skip))
+            progress.total = kinds.total()
+            progress.one_document_per_file = not kinds["jsonl"]
         cleaner = _cleaner(args)
         options = Options(text_field=args.text_field, id_field=args.id_field,
                           format=args.format, max_removed_ratio=args.max_removed_ratio,

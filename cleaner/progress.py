@@ -42,13 +42,16 @@ class Progress:
     ``interval`` seconds until ``close``; ``total`` (files) may be unknown or set later.
 
     ``documents`` is shared with worker processes (see ``add``); ``update`` is called by the
-    process that writes the outputs.
+    process that writes the outputs. Files are done only when written, a window of chunks at a
+    time, so when every file is one document (``one_document_per_file``: no JSONL), the ETA
+    follows the documents instead.
     """
 
     def __init__(self, total: int | None = None, stream: TextIO = sys.stderr,
                  interval: float = 0.2) -> None:
         self.total, self.stream, self.interval = total, stream, interval
         self.files = self.lines = 0
+        self.one_document_per_file = False
         self.documents: Synchronized = multiprocessing.Value("q", 0)
         self.start = time.monotonic()
         self._stop = threading.Event()
@@ -71,10 +74,11 @@ class Progress:
         documents = self.documents.value
         rate = documents / elapsed if elapsed > 0 else 0.0
         files = f"{self.files:,}" if self.total is None else f"{self.files:,}/{self.total:,}"
+        done = documents if self.one_document_per_file else self.files
         eta = ""
-        if (self.total and elapsed >= ETA_AFTER_SECONDS and self.files >= ETA_AFTER_FILES
-                and self.files < self.total):
-            eta = f", ETA {_clock((self.total - self.files) * elapsed / self.files)}"
+        if (self.total and elapsed >= ETA_AFTER_SECONDS and done >= ETA_AFTER_FILES
+                and done < self.total):
+            eta = f", ETA {_clock((self.total - done) * elapsed / done)}"
         with _DRAWING:
             self.stream.write(f"\r\x1b[Kcleaner: {files} files, {documents:,} documents, "
                               f"{self.lines:,} lines, {rate:,.0f} documents/s, "

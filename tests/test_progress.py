@@ -32,3 +32,15 @@ def test_documents_counted_as_they_finish_eta_only_when_worth_showing():
     progress.update(files=ETA_AFTER_FILES)
     progress.close()
     assert "ETA" in later.getvalue().splitlines()[-1]
+
+
+def test_eta_follows_documents_when_each_file_is_one():
+    """Files are written a window at a time; a folder of text files is measured by documents."""
+    stream = io.StringIO()
+    progress = Progress(total=40, stream=stream, interval=60)
+    progress.one_document_per_file = True
+    progress.start -= 10  # 10 s in: 20 of 40 documents done, none written yet
+    progress.update(documents=20)
+    progress.close()
+    assert stream.getvalue().splitlines()[-1].endswith("0/40 files, 20 documents, 0 lines, "
+                                                       "2 documents/s, 0:10, ETA 0:10")
