@@ -14,8 +14,14 @@ cleaning), so one pathological page cannot stall a run: it fails with its reason
 Resume: a small SQLite file in the output folder (``.cleaner-state.sqlite``) records, for every
 output, the input it came from (path, size, mtime) and the settings that shaped it (model
 weights, policy, patterns, options). An output whose record still matches is skipped;
-``force`` redoes it. The same file catches two inputs of one run that would write the same
-output: the second is reported as failed, never written over the first.
+``force`` redoes it. The file also keeps each output's report records, so that a rerun's report
+repeats them for the outputs it skips and stays a full audit (an output whose records were
+not kept, by an older cleaner, is redone). The same file
+catches two inputs of one run that would write the same output: the second is reported as
+failed, never written over the first.
+
+A JSONL record that is not cleaned (its text is null, not a string, or cleaning it failed) is
+written back unchanged, with the reason under ``cleaner``: output records = input records.
 """
 
 from __future__ import annotations
@@ -42,7 +48,7 @@ from typing import TYPE_CHECKING, BinaryIO, TextIO
 from cleaner.document import Decision, Result
 from cleaner.extract import NO_TEXT_EXTRACTED
 from cleaner.pipeline import Cleaner
-from cleaner.progress import Progress
+from cleaner.progress import Progress, add
 from cleaner.repetition import (
     RepeatIndex,
     SiteRepeats,
@@ -51,17 +57,24 @@ from cleaner.repetition import (
     site_of_url,
 )
 from cleaner.sinks import Sink
-from cleaner.sources import Document, ReadError, Source, documents, load_text
+from cleaner.sources import OTHER, Document, ReadError, Source, documents, load_text
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing.sharedctypes import Synchronized
+
+    _Adopted = tuple[Cleaner, "Options", Synchronized | None]
 
 CHUNK_DOCS = 128
 CHUNK_CHARS = 4_000_000
 #: Characters of documents a worker cleans as one batch (their new lines scored at once).
 BATCH_CHARS = 1_000_000
+#: Seconds of reading after which a worker cleans the batch it has, so that progress moves.
+BATCH_SECONDS = 0.25
 STATE_FILE = ".cleaner-state.sqlite"
 UP_TO_DATE = "output up to date"
+#: Why a file of a walked folder is not read (sources.OTHER).
+IGNORED = "a file of another kind"
 #: Signals that stop a run between windows, every output whole (SIGTERM as Ctrl-C does).
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
@@ -91,7 +104,9 @@ class Options:
 @dataclass
 class Outcome:
     """What cleaning one document gave: the text to write, or why there is none;
-    ``not_document`` why a record was no document to clean (a WARC request, an image)."""
+    ``not_document`` why a record was no document to clean (a WARC request, an image);
+    ``warnings`` about a document read all the same; ``earlier``, for an output up to date, the
+    report records of the run that wrote it."""
 
     text: str | None = None
     removed: tuple[Decision, ...] = ()
@@ -101,6 +116,8 @@ class Outcome:
     error: str | None = None
     skipped: str | None = None
     not_document: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    earlier: bytes | None = None
 
     @property
     def removed_words(self) -> int:
@@ -114,40 +131,57 @@ class Outcome:
                                   "labels": dict(sorted(labels.items()))}
         if self.flagged:
             out["flagged"] = "max_removed_ratio"
+        if self.error is not None:
+            out["failed"] = self.error
+        elif self.skipped is not None:
+            out["skipped"] = self.skipped
         return out
 
 
-def clean_chunk(cleaner: Cleaner, docs: Sequence[Document], options: Options) -> list[Outcome]:
+def clean_chunk(cleaner: Cleaner, docs: Sequence[Document], options: Options,
+                done: Synchronized | None = None) -> list[Outcome]:
     """The worker's job: read, clean and check a chunk of documents; any problem becomes that
-    document's outcome ``error``.
+    document's outcome ``error``. ``done`` counts the documents finished, for the progress
+    display.
 
-    The documents are cleaned in batches of up to BATCH_CHARS characters, whose new lines are
-    scored together (Cleaner.explain_many), so few files are held in memory at once. Reading
-    (and extracting) a document has its own time limit; a batch that takes longer than one
+    The documents are cleaned in batches of up to BATCH_CHARS characters, or what was read in
+    BATCH_SECONDS, whose new lines are scored together (Cleaner.explain_many), so few files are
+    held in memory at once (a line's score does not depend on its batch). Reading (and
+    extracting) a document has its own time limit; a batch that takes longer than one
     document may is cleaned again one document at a time, each within the limit.
     """
-    outcomes = [Outcome() for _ in docs]
+    outcomes = [Outcome(warnings=list(doc.warnings)) for doc in docs]
     batch: dict[int, tuple[str, SiteRepeats | None]] = {}  # position -> text, site evidence
-    size = 0
+    size, started = 0, time.monotonic()
     for i, doc in enumerate(docs):
+        outcome = outcomes[i]
         try:
             if doc.error is not None:
                 raise ReadError(doc.error)
-            with time_limit(options.doc_timeout):
-                text = load_text(doc)
-            if (doc.source.kind == "html" or doc.html is not None) and not text.strip():
-                outcomes[i].skipped = NO_TEXT_EXTRACTED
+            if doc.skipped is not None:
+                outcome.skipped = doc.skipped
             else:
-                batch[i] = text, (options.repeats or {}).get(site_of(doc, options.site_field))
-                size += len(text)
+                with time_limit(options.doc_timeout):
+                    text = load_text(doc, outcome.warnings.append)
+                if (doc.source.kind == "html" or doc.html is not None) and not text.strip():
+                    outcome.skipped = NO_TEXT_EXTRACTED
+                else:
+                    started = started if batch else time.monotonic()
+                    batch[i] = text, (options.repeats or {}).get(site_of(doc, options.site_field))
+                    size += len(text)
         except ReadError as exc:
-            outcomes[i].error = str(exc)
+            outcome.error = str(exc)
         except DocumentTimeout:
-            outcomes[i].error = _timed_out(options)
+            outcome.error = _timed_out(options)
         except Exception as exc:  # a bug must cost one document, not the run
-            outcomes[i].error = _internal(exc)
-        if batch and (size >= BATCH_CHARS or i == len(docs) - 1):
+            outcome.error = _internal(exc)
+        if i not in batch and done is not None:
+            add(done, 1)
+        if batch and (size >= BATCH_CHARS or i == len(docs) - 1
+                      or time.monotonic() - started >= BATCH_SECONDS):
             _clean_batch(cleaner, batch, outcomes, options)
+            if done is not None:
+                add(done, len(batch))
             batch, size = {}, 0
     return outcomes
 
@@ -164,7 +198,8 @@ def _clean_batch(cleaner: Cleaner, batch: dict[int, tuple[str, SiteRepeats | Non
         if isinstance(result, str):
             outcomes[i].error = result
         else:
-            outcomes[i] = _outcome(batch[i][0], result, options)
+            outcomes[i] = dataclasses.replace(_outcome(batch[i][0], result, options),
+                                              warnings=outcomes[i].warnings)
 
 
 def _explain_one(cleaner: Cleaner, text: str, repeats: SiteRepeats | None,
@@ -249,7 +284,7 @@ def repeated_lines(sources: Iterable[Source], options: Options,
     process adds up their hashes in input order, so the counts are the same as one process's.
     """
     index = RepeatIndex()
-    readable = (s for s in sources if s.path is not None and s.kind != "html")
+    readable = (s for s in sources if s.path is not None and s.kind not in ("html", OTHER))
     batches = iter(lambda: list(islice(readable, COUNT_FILES)), [])
     first = list(islice(batches, 2))
     batches = chain(first, batches)
@@ -274,7 +309,8 @@ def _document_keys(sources: list[Source], options: Options) -> list[tuple[str, i
     for source in sources:
         for doc in documents(source, options.text_field, options.id_field):
             try:
-                if doc.error is None and doc.html is None and doc.not_document is None:
+                if (doc.error is None and doc.skipped is None and doc.html is None
+                        and doc.not_document is None):
                     out.append((site_of(doc, options.site_field), *document_keys(load_text(doc))))
             except ReadError:
                 continue
@@ -292,7 +328,7 @@ def _ordered(pool: ProcessPoolExecutor, fn, items: Iterable, ahead: int) -> Iter
         yield pending.popleft().result()
 
 
-def _forked_pool(jobs: int, adopt: tuple[Cleaner, Options] | None = None) -> ProcessPoolExecutor:
+def _forked_pool(jobs: int, adopt: _Adopted | None = None) -> ProcessPoolExecutor:
     """A pool of worker processes forked from this one (spawned where fork is missing), each
     given ``adopt`` (see _clean_adopted) when it starts."""
     import multiprocessing
@@ -307,12 +343,14 @@ def _forked_pool(jobs: int, adopt: tuple[Cleaner, Options] | None = None) -> Pro
 @dataclass
 class Summary:
     """Per-run counters, datatrove style: documents, lines and words, removals per label,
-    skips and failures per reason, records that are no documents per reason."""
+    skips and failures per reason, records that are no documents per reason, files of other
+    kinds ignored."""
 
     documents: int = 0
     lines: int = 0
     words: int = 0
     flagged: int = 0
+    ignored: int = 0
     removed_lines: Counter[str] = field(default_factory=Counter)
     removed_words: Counter[str] = field(default_factory=Counter)
     skipped: Counter[str] = field(default_factory=Counter)
@@ -321,13 +359,14 @@ class Summary:
 
     @property
     def not_cleaned(self) -> int:
-        """Documents that gave no output, other than those already up to date."""
+        """Documents that were not cleaned, other than those already up to date."""
         return sum(self.failed.values()) + sum(
             n for reason, n in self.skipped.items() if reason != UP_TO_DATE)
 
     @property
     def handled(self) -> int:
-        """Documents and records of the run, whatever became of them."""
+        """Documents and records of the run, whatever became of them (files of other kinds
+        aside)."""
         return self.documents + sum(self.failed.values()) + sum(self.skipped.values()) + sum(
             self.not_documents.values())
 
@@ -336,6 +375,8 @@ class Summary:
             self.failed[_reason_key(outcome.error)] += 1
         elif outcome.not_document is not None:
             self.not_documents[_reason_key(outcome.not_document)] += 1
+        elif outcome.skipped == IGNORED:
+            self.ignored += 1
         elif outcome.skipped is not None:
             self.skipped[_reason_key(outcome.skipped)] += 1
         else:
@@ -364,6 +405,9 @@ class Summary:
                               ("skipped, not a document", self.not_documents)):
             for reason, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
                 rows.append(f"  {title}: {n:,} ({reason})")
+        if self.ignored:
+            rows.append(f"  ignored: {self.ignored:,} files of other kinds (not read; listed "
+                        "in --report)")
         if self.not_cleaned:
             rows.append(f"cleaner: {self.not_cleaned:,} document(s) skipped or failed, each "
                         "named above with its reason")
@@ -380,16 +424,23 @@ def _share(part: int, whole: int) -> str:
 
 
 class State:
-    """Resume and collision records of one output folder (see the module docstring)."""
+    """Resume and collision records of one output folder (see the module docstring).
+
+    An output is up to date only if its report records were kept too, so that the rerun can
+    repeat them.
+    """
 
     def __init__(self, out_dir: Path, settings: str, force: bool = False) -> None:
         out_dir.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(out_dir / STATE_FILE)
         self.db.execute("CREATE TABLE IF NOT EXISTS outputs (output TEXT PRIMARY KEY, "
                         "input TEXT, size INTEGER, mtime_ns INTEGER, settings TEXT, run TEXT)")
+        self.db.execute("CREATE TABLE IF NOT EXISTS reports (output TEXT, seq INTEGER, "
+                        "record BLOB, PRIMARY KEY (output, seq))")
         self.settings, self.force = settings, force
         self.run = f"{os.getpid()}-{time.time_ns()}"
         self._stats: dict[str, tuple[int, int]] = {}
+        self._kept: dict[str, int] = {}  # output claimed in this run -> report records kept
 
     def claim(self, source: Source, target: Path) -> tuple[str, str | None]:
         """``("todo", None)``, ``("fresh", None)`` when the output is up to date, or
@@ -405,14 +456,32 @@ class State:
         except OSError:
             stat = None
         if (not self.force and row is not None and stat is not None and target.is_file()
-                and row[:4] == (name, *stat, self.settings)):
+                and row[:4] == (name, *stat, self.settings)
+                and self.earlier_report(target)):
             self.db.execute("UPDATE outputs SET run = ? WHERE output = ?", (self.run, key))
             return "fresh", None
         self.db.execute("INSERT OR REPLACE INTO outputs VALUES (?, ?, NULL, NULL, NULL, ?)",
                         (key, name, self.run))
+        self.db.execute("DELETE FROM reports WHERE output = ?", (key,))
+        self._kept[key] = 0
         if stat is not None:
             self._stats[key] = stat
         return "todo", None
+
+    def keep_report(self, target: Path, record: bytes) -> None:
+        """Keep one report record of the output being written to ``target``, if this run
+        claimed it (a folder that cannot be listed has no output to be up to date)."""
+        key = str(target)
+        if key in self._kept:
+            self.db.execute("INSERT INTO reports VALUES (?, ?, ?)",
+                            (key, self._kept[key], record))
+            self._kept[key] += 1
+
+    def earlier_report(self, target: Path) -> bytes:
+        """The report records kept for ``target``, in order (empty when none were kept)."""
+        rows = self.db.execute("SELECT record FROM reports WHERE output = ? ORDER BY seq",
+                               (str(target),))
+        return b"".join(row[0] for row in rows)
 
     def done(self, target: Path) -> None:
         """Record ``target`` as up to date for the input stat taken when it was claimed."""
@@ -471,16 +540,17 @@ def run(
     ``jobs`` is joblib's ``n_jobs`` (-1: all cores); under another joblib backend (Dask) pass
     its number of workers. ``stdin`` is read for a source without a path. Each failed document
     is named on ``errors`` with its reason as soon as its turn comes; ``report`` gets one JSON
-    line per document, in input order. ``chunk_docs`` is the most documents a worker gets at
-    once.
+    line per document (and per file of another kind), in input order. ``chunk_docs`` is the
+    most documents a worker gets at once.
     """
     summary = Summary()
     chunks_in = _chunks(_items(sources, sink, options, state, stdin), chunk_docs)
     window = 2 * _n_workers(jobs)
     current: Source | None = None
     current_ok = True
+    done = progress.documents if progress is not None else None
     try:
-        with _Workers(jobs, cleaner, options) as workers:
+        with _Workers(jobs, cleaner, options, done) as workers:
             upcoming, failure = _next_window(workers, chunks_in, window), None
             while upcoming is not None:
                 chunks, fresh = upcoming
@@ -489,17 +559,19 @@ def run(
                         upcoming = _next_window(workers, chunks_in, window)
                     except BaseException as exc:  # reading it failed: write this one first
                         upcoming, failure = None, exc
-                    for doc, outcome in (pair for chunk in chunks for pair in chunk):
-                        outcome = outcome or next(fresh)
+                    for doc, known in (pair for chunk in chunks for pair in chunk):
+                        outcome = known or next(fresh)
                         if doc.source is not current:
                             _finish(current, current_ok, sink, state, progress)
                             current, current_ok = doc.source, True
-                        current_ok &= _deliver(doc, outcome, sink, summary, report, errors)
+                        current_ok &= _deliver(doc, outcome, sink, summary, errors)
+                        kept = known is None or known.not_document is not None
+                        _audit(doc, outcome, report, state if kept else None, sink)
                         if not current.is_record_stream:  # its only document: done now
                             _finish(current, current_ok, sink, state, progress)
                             current = None
                         if progress is not None:
-                            progress.update(lines=outcome.lines)
+                            progress.update(lines=outcome.lines, documents=known is not None)
                     if state is not None:
                         state.commit()
                 if failure is not None:
@@ -582,21 +654,23 @@ class _Workers:
     25 MB with every chunk and each worker starting cold: `--jobs 2` was slower than 1.
     """
 
-    def __init__(self, jobs: int, cleaner: Cleaner, options: Options) -> None:
-        self.jobs, self.cleaner, self.options = jobs, cleaner, options
+    def __init__(self, jobs: int, cleaner: Cleaner, options: Options,
+                 done: Synchronized | None = None) -> None:
+        self.jobs, self.cleaner, self.options, self.done = jobs, cleaner, options, done
         self.pool: ProcessPoolExecutor | None = None
         self.joblib = None
 
     def map(self, chunks: list[list[Document]]) -> Iterator[list[Outcome]]:
         """Each chunk's outcomes, in order. A pool starts on the chunks at once and gives each
         as soon as it is ready; in this process, or through joblib, a chunk is cleaned only
-        when its outcomes are asked for."""
+        when its outcomes are asked for. Local workers count finished documents in ``done``
+        (joblib's do not: progress then moves as chunks come back)."""
         if self.pool is None and (len(chunks) <= 1 or self.jobs == 1):
-            return (clean_chunk(self.cleaner, docs, self.options) for docs in chunks)
+            return (clean_chunk(self.cleaner, docs, self.options, self.done) for docs in chunks)
         if self.joblib or _other_joblib_backend():
             return self._joblib(chunks)
         if self.pool is None:
-            self.pool = _forked_pool(self.jobs, adopt=(self.cleaner, self.options))
+            self.pool = _forked_pool(self.jobs, adopt=(self.cleaner, self.options, self.done))
         return self.pool.map(_clean_adopted, chunks)
 
     def _joblib(self, chunks: list[list[Document]]) -> Iterator[list[Outcome]]:
@@ -631,29 +705,34 @@ def _n_workers(jobs: int) -> int:
     return jobs if jobs > 0 else max(1, (os.cpu_count() or 1) + 1 + jobs)
 
 
-# A local worker process's Cleaner and options, set once when the process starts.
-_adopted: tuple[Cleaner, Options] | None = None
+# A local worker process's Cleaner, options and count of finished documents (or None), set
+# once when the process starts.
+_adopted: _Adopted | None = None
 
 
-def _start_worker(adopt: tuple[Cleaner, Options] | None) -> None:
+def _start_worker(adopt: _Adopted | None) -> None:
     global _adopted
     _adopted = adopt
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
 
 
 def _clean_adopted(docs: list[Document]) -> list[Outcome]:
-    cleaner, options = _adopted
-    return clean_chunk(cleaner, docs, options)
+    cleaner, options, done = _adopted
+    return clean_chunk(cleaner, docs, options, done)
 
 
 def _items(sources: Iterable[Source], sink: Sink, options: Options, state: State | None,
            stdin: BinaryIO | None) -> Iterator[_Item]:
-    """Every document to clean, or already decided (up to date, colliding output)."""
+    """Every document to clean, or already decided (a file of another kind, up to date with
+    its earlier report records, colliding output)."""
     for source in sources:
+        if source.kind == OTHER:
+            yield Document(source, source.name), Outcome(skipped=IGNORED)
+            continue
         target = sink.target(source)
         if state is not None and source.path is not None and target is not None \
                 and source.error is None:
-            if _same_file(source.path, target):
+            if same_file(source.path, target):
                 yield Document(source, source.name), Outcome(
                     error=f"output would overwrite the input ({target})")
                 continue
@@ -664,7 +743,8 @@ def _items(sources: Iterable[Source], sink: Sink, options: Options, state: State
                           "rename one of them)")
                 continue
             if verdict == "fresh":
-                yield Document(source, source.name), Outcome(skipped=UP_TO_DATE)
+                yield Document(source, source.name), Outcome(
+                    skipped=UP_TO_DATE, earlier=state.earlier_report(target))
                 continue
         stream = stdin if source.path is None else None
         for doc in documents(source, options.text_field, options.id_field, stream):
@@ -672,7 +752,7 @@ def _items(sources: Iterable[Source], sink: Sink, options: Options, state: State
                         else Outcome(not_document=doc.not_document))
 
 
-def _same_file(a: Path, b: Path) -> bool:
+def same_file(a: Path, b: Path) -> bool:
     """Whether both paths name one existing file (two stat calls, not a resolve of each)."""
     try:
         return os.path.samefile(a, b)
@@ -695,22 +775,39 @@ def _chunks(items: Iterator[_Item], size: int) -> Iterator[list[_Item]]:
 
 
 def _deliver(doc: Document, outcome: Outcome, sink: Sink, summary: Summary,
-             report: BinaryIO | None, errors: TextIO) -> bool:
-    """Write one document's output, count it, report it; False when it failed or was skipped
-    (a record that is no document is neither)."""
-    if outcome.error is None and outcome.skipped is None and outcome.not_document is None:
+             errors: TextIO) -> bool:
+    """Write one document's output (a JSONL record that was not cleaned: unchanged; a WARC
+    record that is no document or has no text: nothing), count it, name its problems; False
+    when it failed."""
+    if outcome.text is not None or (doc.record is not None and doc.source.kind == "jsonl"):
         try:
             sink.write(doc, outcome)
         except OSError as exc:
             outcome.error = f"cannot write output ({exc.strerror or exc})"
     summary.add(outcome)
+    for warning in outcome.warnings:
+        print(f"cleaner: {doc.id}: warning: {warning}", file=errors)
     if outcome.error is not None:
         print(f"cleaner: {doc.id}: {outcome.error}", file=errors)
-    elif outcome.skipped not in (None, UP_TO_DATE):
+    elif outcome.skipped not in (None, UP_TO_DATE, IGNORED):
         print(f"cleaner: {doc.id}: skipped, {outcome.skipped}", file=errors)
+    return outcome.error is None
+
+
+def _audit(doc: Document, outcome: Outcome, report: BinaryIO | None, state: State | None,
+           sink: Sink) -> None:
+    """Write the document's report record (an up-to-date output's earlier ones) and keep it
+    in ``state`` for a rerun's report (with or without a report now)."""
+    if outcome.earlier is not None:
+        if report is not None:
+            report.write(outcome.earlier)
+        return
+    record = _report_line(doc, outcome)
     if report is not None:
-        report.write(_report_line(doc, outcome))
-    return outcome.error is None and outcome.skipped is None
+        report.write(record)
+    target = sink.target(doc.source)
+    if state is not None and target is not None:
+        state.keep_report(target, record)
 
 
 def _finish(source: Source | None, ok: bool, sink: Sink, state: State | None,
@@ -720,7 +817,7 @@ def _finish(source: Source | None, ok: bool, sink: Sink, state: State | None,
         return
     sink.finish()
     target = sink.target(source)
-    if state is not None and target is not None and ok:
+    if state is not None and target is not None and ok and source.kind != OTHER:
         state.done(target)
     if progress is not None:
         progress.update(files=1)
@@ -729,9 +826,12 @@ def _finish(source: Source | None, ok: bool, sink: Sink, state: State | None,
 def _report_line(doc: Document, outcome: Outcome) -> bytes:
     """One audit record: the document, its counts and every removed line with its reason."""
     reason = outcome.error or outcome.skipped or outcome.not_document
-    status = ("failed" if outcome.error is not None else "skipped" if reason is not None
-              else "flagged" if outcome.flagged else "cleaned")
+    status = ("failed" if outcome.error is not None else "ignored" if outcome.skipped == IGNORED
+              else "skipped" if reason is not None else "flagged" if outcome.flagged
+              else "cleaned")
     record: dict[str, object] = {"source": doc.source.name, "id": doc.id, "status": status}
+    if outcome.warnings:
+        record["warnings"] = outcome.warnings
     if reason is not None:
         record["reason"] = reason
     else:

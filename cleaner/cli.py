@@ -6,6 +6,7 @@ import argparse
 import contextlib
 import dataclasses
 import json
+import math
 import os
 import signal
 import sys
@@ -39,13 +40,14 @@ def _add_model_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--trust-model", action="store_true",
                    help="accept a model file without a manifest beside it")
     p.add_argument("--keep", type=_labels, default=frozenset(),
-                   help="comma-separated labels to keep besides content and title")
+                   help="comma-separated labels to keep besides content and title; labels: "
+                        + ", ".join(LABELS))
     preset = p.add_mutually_exclusive_group()
     for name, factor in PRESETS.items():
         preset.add_argument(f"--{name}", dest="preset", action="store_const", const=name,
                             help=f"drop from P = 1 - {factor}(1 - the model's threshold) "
                                  f"({'fewer' if factor < 1 else 'more'} lines removed)")
-    p.add_argument("--threshold", type=float,
+    p.add_argument("--threshold", type=_ratio,
                    help="least boilerplate probability at which a line is dropped; longer "
                         "lines need more (default: the model's, or the preset's)")
     p.add_argument("--patterns", type=Path, metavar="FILE",
@@ -64,24 +66,42 @@ def _cleaner(args: argparse.Namespace):
     return cleaner
 
 
+def _number(value: str, parse: type[int] | type[float]) -> int | float:
+    """``value`` parsed, or NaN when it is not a number (every range check then fails)."""
+    try:
+        return parse(value)
+    except ValueError:
+        return math.nan
+
+
 def _ratio(value: str) -> float:
-    ratio = float(value)
+    ratio = _number(value, float)
     if not 0 <= ratio <= 1:
-        raise argparse.ArgumentTypeError(f"{value} is not a share between 0 and 1")
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number between 0 and 1")
     return ratio
 
 
 def _jobs(value: str) -> int:
-    jobs = int(value)
-    if jobs == 0:
-        raise argparse.ArgumentTypeError("0 jobs; use 1 or more, or -1 for all cores")
+    """A number of worker processes, or -1 for one per core."""
+    jobs = _number(value, int)
+    if not (jobs >= 1 or jobs == -1):
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a number of worker processes; use 1 or more, or -1 for all cores")
     return jobs
 
 
+def _count(value: str) -> int:
+    count = _number(value, int)
+    if not count >= 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of 1 or more")
+    return count
+
+
 def _seconds(value: str) -> float | None:
-    seconds = float(value)
-    if seconds < 0:
-        raise argparse.ArgumentTypeError(f"{value} is negative; use 0 for no limit")
+    seconds = _number(value, float)
+    if not seconds >= 0:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a number of seconds; use 0 or more (0: no limit)")
     return seconds or None
 
 
@@ -99,16 +119,19 @@ def cmd_clean(args: argparse.Namespace) -> int:
 
 
 def _clean(args: argparse.Namespace) -> int:
-    from cleaner.batch import Options, State, repeated_lines, run, settings_key
+    from cleaner.batch import Options, State, repeated_lines, run, same_file, settings_key
     from cleaner.files import atomic_file
     from cleaner.progress import Progress
-    from cleaner.sinks import FolderSink, StreamSink
+    from cleaner.sinks import FileSink, FolderSink, StreamSink
     from cleaner.sources import STDIN_NAME, ReadError, Source, find_sources, sniff_stdin
 
     paths = [Path(p) for p in args.paths if p != "-"]
     use_stdin = len(paths) < len(args.paths) or not args.paths
     if use_stdin and paths:
         return _usage("read either stdin ('-') or files and folders, not both")
+    missing = [str(p) for p in paths if not os.path.lexists(p)]
+    if missing:
+        return _usage(f"no such file or folder: {', '.join(missing)}")
     out = args.output
     single = use_stdin or (len(paths) == 1 and not paths[0].is_dir())
     if out is None:
@@ -116,60 +139,93 @@ def _clean(args: argparse.Namespace) -> int:
             return _usage("folders and several files need an output folder (-o OUT_DIR), "
                           "or -o - with --format jsonl for one JSONL stream on stdout")
         out = "-"
-    to_stdout = str(out) == "-"
-    out_dir = None if to_stdout else Path(out)
+    to_stdout = out == "-"
+    out_file = Path(out) if single and not to_stdout and not _names_folder(out) else None
+    out_dir = None if to_stdout or out_file else Path(out)
     if to_stdout and not single and args.format != "jsonl":
         return _usage("several documents go to stdout only as JSONL (--format jsonl)")
     if out_dir and any(p.is_dir() and p.resolve() == out_dir.resolve() for p in paths):
         return _usage(f"the output folder {out} is an input folder; choose another (-o)")
+    if out_file and any(same_file(p, out_file) for p in paths):
+        return _usage(f"the output file {out} is the input; choose another (-o)")
 
-    skip = [p for p in (out_dir, args.report) if p is not None]  # never read back as inputs
-    if not use_stdin:
-        _require_warc(find_sources(paths, exclude=skip))
-    cleaner = _cleaner(args)
-    options = Options(text_field=args.text_field, id_field=args.id_field, format=args.format,
-                      max_removed_ratio=args.max_removed_ratio, on_excess=args.on_excess,
-                      site_field=args.site_field, doc_timeout=args.doc_timeout)
-    if args.repetition and not use_stdin:
-        options = dataclasses.replace(
-            options, repeats=repeated_lines(find_sources(paths, exclude=skip), options,
-                                            jobs=1 if args.dask else args.jobs))
-    stdin = None
-    if use_stdin:
-        try:
-            kind, stdin = sniff_stdin(sys.stdin.buffer, args.input_format)
-        except ReadError as exc:
-            print(f"cleaner: {STDIN_NAME}: {exc}", file=sys.stderr)
-            return 1
-        sources = [Source(None, Path("stdin"), kind)]
-        _require_warc(sources)
-    else:
-        sources = find_sources(paths, exclude=skip)
-    if out_dir is None:
-        sink, state = StreamSink(sys.stdout.buffer, args.format, args.text_field), None
-    else:
-        sink = FolderSink(out_dir, args.format, args.text_field)
-        state = State(out_dir, settings_key(cleaner, options), force=args.force)
+    skip = [p for p in (out_dir, out_file, args.report) if p is not None]  # never read back
     progress = None
     if not args.quiet and sys.stderr.isatty() and not use_stdin:
-        progress = Progress(sum(1 for _ in find_sources(paths, exclude=skip)))
-
-    with _backend(args.dask, cleaner) as jobs, (atomic_file(args.report) if args.report
-                                       else contextlib.nullcontext()) as report:
-        summary = run(cleaner, sources, sink, options, jobs=jobs or args.jobs, state=state,
-                      report=report, progress=progress, stdin=stdin,
-                      chunk_docs=max(1, args.chunk_size))
-    if progress is not None:
-        progress.close()
-    handled = summary.handled
-    if not args.quiet and not (to_stdout and single and handled == 1):
+        progress = Progress()  # shown at once: the model loads and the inputs are counted
+    try:
+        if progress is not None:
+            kinds = Counter(s.kind for s in find_sources(paths, exclude=skip))
+            progress.total = kinds.total()
+            progress.one_document_per_file = not kinds["jsonl"]
+        if not use_stdin:
+            _require_warc(find_sources(paths, exclude=skip))
+        cleaner = _cleaner(args)
+        options = Options(text_field=args.text_field, id_field=args.id_field,
+                          format=args.format, max_removed_ratio=args.max_removed_ratio,
+                          on_excess=args.on_excess, site_field=args.site_field,
+                          doc_timeout=args.doc_timeout)
+        if args.repetition and not use_stdin:
+            options = dataclasses.replace(
+                options, repeats=repeated_lines(find_sources(paths, exclude=skip), options,
+                                                jobs=1 if args.dask else args.jobs))
+        stdin = None
+        if use_stdin:
+            _hint_stdin("clean")
+            try:
+                kind, stdin = sniff_stdin(sys.stdin.buffer, args.input_format)
+            except ReadError as exc:
+                print(f"cleaner: {STDIN_NAME}: {exc}", file=sys.stderr)
+                return 1
+            sources = [Source(None, Path("stdin"), kind)]
+            _require_warc(sources)
+        else:
+            sources = find_sources(paths, exclude=skip)
+        state = None
+        if to_stdout:
+            sink = StreamSink(sys.stdout.buffer, args.format, args.text_field)
+        elif out_file:
+            sink = FileSink(out_file, args.format, args.text_field)
+        else:
+            sink = FolderSink(out_dir, args.format, args.text_field)
+            state = State(out_dir, settings_key(cleaner, options), force=args.force)
+        with _backend(args.dask, cleaner) as jobs, (atomic_file(args.report) if args.report
+                                           else contextlib.nullcontext()) as report:
+            summary = run(cleaner, sources, sink, options, jobs=jobs or args.jobs, state=state,
+                          report=report, progress=progress, stdin=stdin,
+                          chunk_docs=args.chunk_size)
+    finally:
+        if progress is not None:
+            progress.close()
+    if not args.quiet and not (to_stdout and single and summary.handled == 1):
         print(summary.table(), file=sys.stderr)
-    if handled == 0:
+    if summary.handled == 0:
         print("cleaner: no inputs found (.txt, .html, .htm, .jsonl, .warc, .wet, each also .gz, "
               ".zst, .bz2 or .xz)", file=sys.stderr)
         return 2  # nothing to do: like a command that cannot start
-    # 1: the run went through, but some inputs gave no output (each named above).
-    return 1 if summary.not_cleaned else 0
+    # 1: some input could not be read or cleaned (each named above); a page with no main
+    # text, a record whose text is null or an output up to date is a normal outcome.
+    return 1 if summary.failed else 0
+
+
+def _names_folder(out: str) -> bool:
+    """Whether ``-o OUT`` for one input names a folder: an existing one, or ending in '/'."""
+    return Path(out).is_dir() or out.endswith(("/", os.sep))
+
+
+def _hint_stdin(command: str) -> None:
+    """Say so on stderr when stdin is a terminal: ``cleaner clean`` alone would otherwise
+    wait for typed text without a word."""
+    hint = stdin_hint(sys.stdin, command)
+    if hint is not None:
+        print(hint, file=sys.stderr)
+
+
+def stdin_hint(stdin, command: str) -> str | None:
+    """What to tell a user whose stdin is a terminal, or None when it is a pipe or a file."""
+    if not stdin.isatty():
+        return None
+    return f"cleaner: reading text from stdin (Ctrl-D to end; see cleaner {command} --help)"
 
 
 @contextlib.contextmanager
@@ -219,43 +275,88 @@ def _usage(message: str) -> int:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    from cleaner.sources import Document as Doc
-    from cleaner.sources import (
-        ReadError,
-        Source,
-        decode_text,
-        kind_of,
-        load_text,
-        read_stream,
-        sniff_stdin,
-    )
+    """``cleaner explain``: every line's decision, for each record of a JSONL input."""
+    from cleaner.sources import STDIN_NAME, ReadError, Source, documents, kind_of, sniff_stdin
 
-    cleaner = _cleaner(args)
-    try:
-        if args.path == "-":
+    if args.path == "-":
+        _hint_stdin("explain")
+        try:
             kind, stream = sniff_stdin(sys.stdin.buffer, args.input_format)
-            text = decode_text(read_stream(stream), "html" if kind == "html" else "txt")
+        except ReadError as exc:
+            print(f"cleaner: {STDIN_NAME}: {exc}", file=sys.stderr)
+            return 1
+        source = Source(None, Path("stdin"), kind)
+    else:
+        path, stream = Path(args.path), None
+        if not os.path.lexists(path):
+            return _usage(f"no such file: {path}")
+        if path.is_dir():
+            return _usage(f"{path} is a folder; explain takes one file")
+        source = Source(path, path, kind_of(path) or "txt")
+    cleaner = _cleaner(args)
+    show = _explained_json if args.format == "json" else _explained_rows(args.color)
+    failed = False
+    for doc in documents(source, args.text_field, args.id_field, stream):
+        decisions, problem = _explain_document(cleaner, doc)
+        failed |= problem is not None and doc.skipped is None
+        show(doc, decisions, problem, source.kind == "jsonl")
+    sys.stdout.flush()  # a closed pipe is met here, not at exit
+    return 1 if failed else 0
+
+
+def _explain_document(cleaner, doc) -> tuple[tuple, str | None]:
+    """A document's decisions, or why it has none; its problems and warnings go to stderr."""
+    from cleaner.batch import NO_TEXT
+    from cleaner.sources import ReadError, load_text
+
+    def warn(message: str) -> None:
+        print(f"cleaner: {doc.id}: warning: {message}", file=sys.stderr)
+
+    for message in doc.warnings:
+        warn(message)
+    problem = doc.error or doc.skipped
+    if problem is None:
+        try:
+            text = load_text(doc, warn)
+        except ReadError as exc:
+            problem = str(exc)
         else:
-            path = Path(args.path)
-            source = Source(path, path, "html" if kind_of(path) == "html" else "txt")
-            text = load_text(Doc(source, args.path))
-    except ReadError as exc:
-        print(f"cleaner: {args.path}: {exc}", file=sys.stderr)
-        return 1
-    result = cleaner.explain(text)
-    if args.format == "json":
-        json.dump([d.as_dict() for d in result.decisions], sys.stdout, ensure_ascii=False,
-                  indent=1)
+            if doc.source.kind == "html" and not text.strip():
+                print(f"cleaner: {doc.id}: {NO_TEXT}", file=sys.stderr)
+            return cleaner.explain(text).decisions, None
+    print(f"cleaner: {doc.id}: {'skipped, ' if doc.skipped else ''}{problem}", file=sys.stderr)
+    return (), problem
+
+
+def _explained_json(doc, decisions: tuple, problem: str | None, per_record: bool) -> None:
+    """A file's decisions as one JSON array; a JSONL input's as one object per record."""
+    rows = [d.as_dict() for d in decisions]
+    if not per_record:
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
-        return 0
-    colour = _use_colour(args.color, sys.stdout)
-    for d in result.decisions:
-        mark = "keep" if d.keep else "DROP"
-        row = f"{d.number:>5} {mark} {d.label:<20} {d.score:5.2f} {d.reason:<24} {d.text.strip()}"
-        if colour:
-            row = f"{_KEEP_COLOUR if d.keep else _DROP_COLOUR}{row}{_RESET}"
-        print(row)
-    return 0
+        return
+    record: dict[str, object] = {"id": doc.id, "lines": rows}
+    if problem is not None:
+        record["skipped" if doc.skipped else "failed"] = problem
+    sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def _explained_rows(color: str):
+    """One row a line (coloured on a terminal); a JSONL record's rows under a ``# id`` line."""
+    colour = _use_colour(color, sys.stdout)
+
+    def show(doc, decisions: tuple, problem: str | None, per_record: bool) -> None:
+        if per_record:
+            print(f"# {doc.id}" + (f": not explained, {problem}" if problem else ""))
+        for d in decisions:
+            mark = "keep" if d.keep else "DROP"
+            row = (f"{d.number:>5} {mark} {d.label:<20} {d.score:5.2f} {d.reason:<24} "
+                   f"{d.text.strip()}")
+            if colour:
+                row = f"{_KEEP_COLOUR if d.keep else _DROP_COLOUR}{row}{_RESET}"
+            print(row)
+
+    return show
 
 
 _KEEP_COLOUR, _DROP_COLOUR, _RESET = "\x1b[32m", "\x1b[31m", "\x1b[0m"
@@ -363,7 +464,25 @@ def _add_input_options(p: argparse.ArgumentParser, kinds: tuple[str, ...]) -> No
     warc = " 'WARC/' WARC," if "warc" in kinds else ""
     p.add_argument("--input-format", choices=("auto", *kinds), default="auto",
                    help="what stdin holds (auto: '{' first means JSONL, '<html' or "
-                        f"'<!doctype' HTML,{warc} else text)")
+                        f"'<!doctype' HTML,{warc} else text); a file goes by its name")
+    p.add_argument("--text-field", default="text", help="JSONL field holding the text")
+    p.add_argument("--id-field",
+                   help="JSONL field naming a record in messages and reports (default: "
+                        "file:line number)")
+
+
+#: What each exit code of ``cleaner clean`` and ``cleaner explain`` means (their --help).
+EXIT_CODES = """\
+exit codes:
+  0    every input was cleaned, or had nothing to clean (a page with no main text,
+       a JSONL record whose text is null, a WARC record that is no page) or was up
+       to date; also when the reader of stdout stopped early (| head)
+  1    some input could not be read or cleaned; each is named on stderr, the others
+       were written
+  2    usage error: a bad option, a path that does not exist, an unreadable model or
+       patterns file, no input found, a missing extra
+  130  interrupted by Ctrl-C (143: SIGTERM); finished outputs are kept
+"""
 
 
 #: The default of ``--doc-timeout``: a 20 MB document takes 3 to 5 s on one core.
@@ -376,24 +495,26 @@ def build_parser() -> argparse.ArgumentParser:
     from cleaner.train import DATA_DIR, Settings
 
     parser = argparse.ArgumentParser(
-        prog="cleaner", description="Strip boilerplate lines from scraped article text.")
+        prog="cleaner", description="Strip boilerplate lines from scraped article text.",
+        epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"cleaner {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("clean", help="clean text, HTML, JSONL and WARC files, folders, or stdin")
+    p = sub.add_parser("clean", help="clean text, HTML, JSONL and WARC files, folders, or stdin",
+                       epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("paths", nargs="*", default=["-"],
                    help="files or folders (recursive); '-' or nothing reads stdin")
     p.add_argument("-o", "--output",
-                   help="output folder (mirrors input paths), or '-' for stdout")
+                   help="output folder (mirrors input paths), or '-' for stdout; with one "
+                        "input file or stdin, the output file, unless it is a folder or ends "
+                        "with '/'")
     p.add_argument("--format", choices=FORMATS, default="txt",
                    help="output of text and HTML inputs (JSONL and WARC inputs always give "
                         "JSONL)")
     _add_input_options(p, ("txt", "html", "jsonl", "warc"))
-    p.add_argument("--text-field", default="text", help="JSONL field holding the text")
-    p.add_argument("--id-field", help="JSONL field naming a record in messages and reports")
     p.add_argument("-j", "--jobs", type=_jobs, default=-1,
                    help="worker processes (default -1: all cores)")
-    p.add_argument("--chunk-size", type=int, default=CHUNK_DOCS, metavar="N",
+    p.add_argument("--chunk-size", type=_count, default=CHUNK_DOCS, metavar="N",
                    help=f"documents per task given to a worker (default {CHUNK_DOCS})")
     p.add_argument("--dask", metavar="ADDRESS",
                    help="run on the Dask cluster whose scheduler is at ADDRESS")
@@ -416,9 +537,14 @@ def build_parser() -> argparse.ArgumentParser:
     _add_model_options(p)
     p.set_defaults(func=cmd_clean)
 
-    p = sub.add_parser("explain", help="show every line's label, score, decision and reason")
-    p.add_argument("path", nargs="?", default="-", help="a text or HTML file; '-' reads stdin")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p = sub.add_parser("explain", help="show every line's label, score, decision and reason",
+                       epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("path", nargs="?", default="-",
+                   help="a text, HTML or JSONL file (each record explained under its id); "
+                        "'-' reads stdin")
+    p.add_argument("--format", choices=("text", "json"), default="text",
+                   help="json: one array of lines, or for JSONL one object per record "
+                        "({id, lines})")
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                    help="colour the lines (auto: on a terminal, unless NO_COLOR is set)")
     _add_input_options(p, ("txt", "html", "jsonl"))
@@ -461,16 +587,28 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from cleaner.model import ModelError
     from cleaner.patterns import PatternError
+    from cleaner.sinks import OutputClosed
 
     try:
         return args.func(args)
     except (ModelError, PatternError, CommandError) as exc:
         print(f"cleaner: {exc}", file=sys.stderr)
         return 2
+    except (OutputClosed, BrokenPipeError):  # `| head` has what it wanted: not an error
+        _drop_stdout()
+        return 0
     except KeyboardInterrupt as exc:
         print("\ncleaner: interrupted; finished outputs are kept, a rerun does the rest",
               file=sys.stderr)
         return 128 + getattr(exc, "signum", signal.SIGINT)  # 130 for SIGINT, 143 for SIGTERM
+
+
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null, so that nothing is written to the closed pipe at exit
+    (Python would print an 'Exception ignored' message)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 if __name__ == "__main__":

@@ -5,12 +5,14 @@ HTML input gives ``<stem>.txt`` (or ``<stem>.jsonl`` holding one record with ``-
 jsonl``); a JSONL input gives ``<stem>.jsonl`` with one record per input record, in input order,
 and a WARC input one with a record (``id``, ``url``, ``date``, the text) per page or WET text.
 Every file is written atomically (cleaner.files), so an interrupted run leaves whole files only.
-To stdout (``-o -``, or one input without ``-o``) the documents are written one after another:
-JSONL records, or the text of a single document.
+To one file (``-o out.txt`` with one input) the same way. To stdout (``-o -``, or one input
+without ``-o``) the documents are written one after another: JSONL records, or the text of a
+single document; when the reader goes away (``| head``), OutputClosed stops the run.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, Protocol
@@ -32,9 +34,11 @@ def output_format(source: Source, fmt: str) -> str:
 
 def record_line(doc: Document, outcome: Outcome, text_field: str) -> bytes:
     """A JSONL output record: every field of the input record (or the document's id), the
-    cleaned text in ``text_field`` and a short summary of what was removed under ``cleaner``."""
+    cleaned text in ``text_field`` and a short summary of what was removed under ``cleaner``.
+    A record that was not cleaned keeps its text field as it was (or without one)."""
     record = dict(doc.record) if doc.record is not None else {"id": doc.id}
-    record[text_field] = outcome.text
+    if outcome.text is not None:
+        record[text_field] = outcome.text
     record["cleaner"] = outcome.summary()
     return (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
 
@@ -89,6 +93,23 @@ class FolderSink:
                 pass
 
 
+class FileSink(FolderSink):
+    """Writes the output of a run's one input to the file ``path`` (``-o out.txt``),
+    atomically: a JSONL output appears when its last record is written."""
+
+    def __init__(self, path: Path, fmt: str = "txt", text_field: str = "text") -> None:
+        super().__init__(Path(path).parent, fmt, text_field)
+        self.path = Path(path)
+
+    def target(self, source: Source) -> Path:
+        return self.path
+
+
+class OutputClosed(Exception):
+    """The reader of the output stream went away (``cleaner clean big.jsonl | head``): not an
+    error, the run just stops."""
+
+
 class StreamSink:
     """Writes every document to one binary stream (stdout): JSONL records or plain text."""
 
@@ -100,12 +121,20 @@ class StreamSink:
 
     def write(self, doc: Document, outcome: Outcome) -> None:
         if output_format(doc.source, self.fmt) == "jsonl":
-            self.stream.write(record_line(doc, outcome, self.text_field))
+            data = record_line(doc, outcome, self.text_field)
         else:
-            self.stream.write(outcome.text.encode("utf-8"))
+            data = outcome.text.encode("utf-8")
+        try:
+            self.stream.write(data)
+        except BrokenPipeError:
+            raise OutputClosed from None
 
     def finish(self) -> None:
-        self.stream.flush()
+        try:
+            self.stream.flush()
+        except BrokenPipeError:
+            raise OutputClosed from None
 
     def abort(self) -> None:
-        self.stream.flush()
+        with contextlib.suppress(BrokenPipeError):
+            self.stream.flush()

@@ -12,10 +12,12 @@ extracted with trafilatura, cleaner.extract); ``.jsonl`` JSON Lines, one documen
 each of them also compressed with gzip, zstd, bzip2 or xz (``.txt.gz``, ``.jsonl.zst``,
 ``.html.bz2``, ``.jsonl.xz``); ``.warc``, ``.wet`` and ``.warc.wet`` WARC files, one document
 per HTML response or WET conversion record (cleaner.warc), compressed alike (``.warc.gz``,
-``.warc.wet.gz``). A file named on the command line with another suffix is read as
-text; in folders, only the kinds above are picked up. Any input that starts with one of those
-formats' magic bytes is unpacked first, whatever its name, and one cut short is an error, never
-a silently shorter text.
+``.warc.wet.gz``). A file named on the command line with another suffix is read as text; in
+folders, a file of another kind becomes a source of kind ``OTHER``, never read but counted and
+reported, so that nothing in a folder is dropped silently (hidden files, cleaner's own state
+and temporary files among them, are not inputs and are not counted). Any input that starts
+with one of those formats' magic bytes is unpacked first, whatever its name, and one cut short
+is an error, never a silently shorter text.
 """
 
 from __future__ import annotations
@@ -37,6 +39,8 @@ from itertools import chain
 from pathlib import Path
 from typing import BinaryIO
 
+from cleaner.utf8 import mostly_utf8
+
 _KINDS = {".txt": "txt", ".html": "html", ".htm": "html", ".jsonl": "jsonl",
           ".warc": "warc", ".wet": "warc", ".warc.wet": "warc"}
 #: Input file suffixes (plain and compressed) and the kind each names.
@@ -45,6 +49,8 @@ SUFFIXES: dict[str, str] = {
                  for packed in (".gz", ".zst", ".bz2", ".xz")},
 }
 STDIN_NAME = "<stdin>"
+#: The kind of a file found in a folder that is none of the kinds cleaner reads.
+OTHER = "other"
 #: The first bytes of every gzip stream, zstd frame and xz stream; a bzip2 stream starts with
 #: "BZh", its block size and the magic of a block (or of the end of an empty stream).
 GZIP_MAGIC = b"\x1f\x8b"
@@ -66,7 +72,7 @@ class Source:
 
     path: Path | None  # None for stdin
     stem: Path
-    kind: str  # "txt", "html", "jsonl" or "warc"
+    kind: str  # "txt", "html", "jsonl", "warc", or OTHER (not read)
     error: str | None = None  # why it cannot be read at all (a folder that cannot be listed)
 
     @property
@@ -85,8 +91,11 @@ class Document:
     """One text to clean. ``text`` is None for a file that the worker reads (``load_text``)
     and for a WARC response's page, ``html``, that the worker extracts; ``record`` is the JSON
     object a JSONL document came from (the fields of a WARC record's output); ``error`` says
-    why the document could not be read, ``not_document`` why a WARC record is no document to
-    clean (a request, an image): it is counted and reported, never written."""
+    why the document could not be read, ``skipped`` why it has no text to clean (a record whose
+    text is null), ``not_document`` why a WARC record is no document to clean (a request, an
+    image): it is counted and reported, never written; ``warnings`` are about a text read all
+    the same (stdin's, decoded when it was read). A JSONL record that is not cleaned is still
+    written back unchanged."""
 
     source: Source
     id: str
@@ -95,6 +104,12 @@ class Document:
     error: str | None = None
     html: bytes | None = None
     not_document: str | None = None
+    skipped: str | None = None
+    warnings: tuple[str, ...] = ()
+
+
+#: Hears a warning about a document that was read all the same.
+Warn = Callable[[str], None]
 
 
 class ReadError(Exception):
@@ -129,15 +144,15 @@ def find_sources(paths: Iterable[Path], exclude: Path | Iterable[Path] | None = 
     for path in paths:
         if path.is_dir():
             for file, error in _walk(path, skip):
-                yield Source(file, output_stem(file.relative_to(path)), kind_of(file) or "txt",
-                             error)
+                kind = kind_of(file) or ("txt" if error else OTHER)
+                yield Source(file, output_stem(file.relative_to(path)), kind, error)
         else:
             yield Source(path, output_stem(Path(path.name)), kind_of(path) or "txt")
 
 
 def _walk(folder: Path, skip: set[str]) -> Iterator[tuple[Path, str | None]]:
-    """Files of a known kind under ``folder``, depth first, names sorted in each folder, each
-    with None, or a folder that cannot be listed with the reason.
+    """Files under ``folder`` (not hidden, not in ``skip``), depth first, names sorted in each
+    folder, each with None, or a folder that cannot be listed with the reason.
 
     Only one folder's names are held at a time (about 75 bytes a file), the price of an input
     order that is the same on every machine.
@@ -162,8 +177,7 @@ def _walk(folder: Path, skip: set[str]) -> Iterator[tuple[Path, str | None]]:
         path = folder / name
         if name in folders:
             yield from _walk(path, skip)
-        elif kind_of(path) is not None and (
-                name not in skip_names or os.path.realpath(path) not in skip):
+        elif name not in skip_names or os.path.realpath(path) not in skip:
             yield path, None
 
 
@@ -185,14 +199,14 @@ def documents(source: Source, text_field: str = "text", id_field: str | None = N
         yield from _warc_records(source, stream)
         return
     if source.kind != "jsonl":
-        text = None
+        text, warnings = None, []
         if stream is not None:
             try:
-                text = decode_text(read_stream(stream), source.kind)
+                text = decode_text(read_stream(stream), source.kind, warnings.append)
             except ReadError as exc:
                 yield Document(source, source.name, error=str(exc))
                 return
-        yield Document(source, source.name, text=text)
+        yield Document(source, source.name, text=text, warnings=tuple(warnings))
         return
     yield from _records(source, text_field, id_field, stream)
 
@@ -254,12 +268,22 @@ def _record(source: Source, number: int, raw: bytes, text_field: str,
                             error="invalid JSON (a lone UTF-16 surrogate escape, not Unicode text)")
     doc_id = record.get(id_field) if id_field else None
     doc_id = fallback_id if doc_id is None else str(doc_id)
-    text = record.get(text_field)
-    if not isinstance(text, str):
-        problem = "no" if text is None else "a non-string"
+    if text_field not in record:
         return Document(source, doc_id, record=record,
-                        error=f"{problem} {text_field!r} field (see --text-field)")
+                        error=f"no {text_field!r} field (see --text-field)")
+    text = record[text_field]
+    if text is None:
+        return Document(source, doc_id, record=record, skipped=f"{text_field!r} field is null")
+    if not isinstance(text, str):
+        return Document(source, doc_id, record=record,
+                        error=f"{text_field!r} field is not a string ({_json_type(text)})")
     return Document(source, doc_id, text=text, record=record)
+
+
+def _json_type(value: object) -> str:
+    """The JSON name of a parsed value's type."""
+    return {bool: "a boolean", int: "a number", float: "a number", list: "an array",
+            dict: "an object"}.get(type(value), type(value).__name__)
 
 
 class _open:
@@ -278,8 +302,9 @@ class _open:
             self.file.close()
 
 
-def load_text(doc: Document) -> str:
-    """The text of a document: its own, or its page or file read and, for HTML, extracted."""
+def load_text(doc: Document, warn: Warn | None = None) -> str:
+    """The text of a document: its own, or its page or file read and, for HTML, extracted;
+    ``warn`` hears of bytes that were replaced in decoding."""
     if doc.text is not None:
         return doc.text
     if doc.html is not None:
@@ -290,7 +315,7 @@ def load_text(doc: Document) -> str:
         data = doc.source.path.read_bytes()
     except OSError as exc:
         raise ReadError(read_problem(doc.source.path, exc)) from None
-    return decode_text(data, doc.source.kind)
+    return decode_text(data, doc.source.kind, warn)
 
 
 def read_problem(path: Path | None, exc: OSError) -> str:
@@ -304,10 +329,10 @@ def read_problem(path: Path | None, exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
-def decode_text(data: bytes, kind: str) -> str:
+def decode_text(data: bytes, kind: str, warn: Warn | None = None) -> str:
     """File bytes (unpacked first if compressed) as text: HTML through trafilatura, text as
-    UTF-8 (with or without a byte-order mark) or else the detected charset; binary data is
-    refused."""
+    UTF-8 (with or without a byte-order mark), mostly UTF-8 with a few bad bytes replaced (told
+    to ``warn``), or else the detected charset; binary data is refused."""
     opener = _unpacker(data[:_HEAD])
     if opener is not None:
         data = read_stream(opener(io.BytesIO(data)))
@@ -318,7 +343,14 @@ def decode_text(data: bytes, kind: str) -> str:
     from cleaner.extract import decode_bytes
 
     utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
-    text = None if b"\x00" in data and not utf16 else decode_bytes(data)
+    if b"\x00" in data and not utf16:
+        text = None
+    elif not utf16 and (lenient := mostly_utf8(data)) is not None:
+        text, replaced = lenient
+        if replaced and warn is not None:
+            warn(f"{replaced:,} invalid UTF-8 byte sequence(s) replaced with U+FFFD")
+    else:
+        text = decode_bytes(data)
     if text is None or "\x00" in text:  # NUL bytes: not text in any charset we read
         raise ReadError("binary data, not text")
     return text

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from inputs import ARTICLE, PACK
+from inputs import ARTICLE, PACK, PAGE
 
 
 def run(*args: str, stdin: str | bytes | None = None) -> subprocess.CompletedProcess:
@@ -50,10 +50,9 @@ def test_failures_are_named_and_exit_nonzero(tmp_path: Path):
     good.write_text(ARTICLE, encoding="utf-8")
     bad = tmp_path / "bad.txt"
     bad.write_bytes(b"\xff\xfe\x00binary\x00\x80")
-    missing = tmp_path / "missing.txt"
-    r = run("clean", str(good), str(bad), str(missing), "-o", str(tmp_path / "out"))
+    r = run("clean", str(good), str(bad), "-o", str(tmp_path / "out"))
     assert r.returncode == 1
-    assert "bad.txt" in r.stderr and "missing.txt" in r.stderr
+    assert "bad.txt: binary data, not text" in r.stderr
     assert (tmp_path / "out" / "good.txt").is_file()
     assert not (tmp_path / "out" / "bad.txt").exists()
 
@@ -79,7 +78,7 @@ def test_keep_option(tmp_path: Path):
 def test_outputs_get_ordinary_permissions(tmp_path: Path):
     src = tmp_path / "a.txt"
     src.write_text(ARTICLE, encoding="utf-8")
-    assert run("clean", str(src), "-o", str(tmp_path / "out")).returncode == 0
+    assert run("clean", str(src), "-o", f"{tmp_path / 'out'}/").returncode == 0
     out = tmp_path / "out" / "a.txt"
     assert out.stat().st_mode & 0o777 == src.stat().st_mode & 0o777
     assert not list((tmp_path / "out").glob(".*.tmp"))
@@ -117,8 +116,6 @@ def test_compressed_stdin_is_read_like_plain_input():
 
 
 def test_folder_of_html_to_one_jsonl_stream(tmp_path: Path):
-    from inputs import PAGE
-
     (tmp_path / "a.html").write_text(PAGE, encoding="utf-8")
     (tmp_path / "b.txt").write_text(ARTICLE, encoding="utf-8")
     assert run("clean", str(tmp_path)).returncode == 2  # a folder needs -o
@@ -189,8 +186,6 @@ def test_explain_colour_on_a_terminal_plain_when_piped_or_no_color(tmp_path: Pat
 
 
 def test_explain_reads_html(tmp_path: Path):
-    from inputs import PAGE
-
     f = tmp_path / "page.html.gz"
     f.write_bytes(gzip.compress(PAGE.encode()))
     r = run("explain", str(f), "--format", "json")
@@ -250,9 +245,267 @@ def test_progress_on_a_terminal_only(tmp_path: Path):
     for i in range(3):
         (src / f"{i}.txt").write_text(ARTICLE, encoding="utf-8")
     shown = _on_terminal("clean", str(src), "-o", str(tmp_path / "out"), "-j", "1")
-    assert "\r\x1b[Kcleaner: 3/3 files, 15 lines" in shown and "files/s" in shown
+    assert "\r\x1b[Kcleaner: 3/3 files, 3 documents, 15 lines" in shown
+    assert "documents/s" in shown
     assert "3 document(s) cleaned" in shown
     quiet = _on_terminal("clean", str(src), "-o", str(tmp_path / "out2"), "-q")
     assert quiet == ""
     piped = run("clean", str(src), "-o", str(tmp_path / "out3"))
     assert "\r" not in piped.stderr and "3 document(s) cleaned" in piped.stderr
+
+
+# --- issue 15: the command line's rough edges ------------------------------------------------
+
+RECORDS = [{"id": "a", "body": ARTICLE, "url": "https://example.org/a"},
+           {"id": "b", "body": ARTICLE.replace("six", "nine")}]
+
+
+def test_explain_jsonl_explains_each_record(tmp_path: Path):
+    f = tmp_path / "r.jsonl"
+    f.write_text("".join(json.dumps(r) + "\n" for r in RECORDS), encoding="utf-8")
+    text = run("explain", str(f), "--text-field", "body")
+    assert text.returncode == 0, text.stderr
+    lines = text.stdout.splitlines()
+    assert [line for line in lines if line.startswith("#")] == [f"# {f}:1", f"# {f}:2"]
+    assert sum(line.split()[1:3] == ["DROP", "ad_sponsored"] for line in lines) == 2
+    assert not any('"body"' in line for line in lines)  # the text, not the raw JSON
+    named = run("explain", str(f), "--text-field", "body", "--id-field", "id", "--format", "json")
+    assert named.returncode == 0, named.stderr
+    rows = [json.loads(line) for line in named.stdout.splitlines()]
+    assert [row["id"] for row in rows] == ["a", "b"]
+    alone = json.loads(run("explain", "--format", "json", stdin=ARTICLE).stdout)
+    assert rows[0]["lines"] == alone  # a record is explained as the same text alone
+    stdin = "".join(json.dumps(r) + "\n" for r in RECORDS)
+    for fmt in ("auto", "jsonl"):
+        piped = run("explain", "-", "--input-format", fmt, "--text-field", "body",
+                    "--id-field", "id", "--format", "json", stdin=stdin)
+        assert piped.stdout == named.stdout, piped.stderr
+    as_text = run("explain", "-", "--input-format", "txt", "--format", "json", stdin=stdin)
+    assert len(json.loads(as_text.stdout)) == 2  # told it is text: two lines of JSON text
+
+
+def test_explain_jsonl_names_records_without_text(tmp_path: Path):
+    f = tmp_path / "r.jsonl"
+    f.write_text(json.dumps({"id": "a", "text": ARTICLE}) + "\n"
+                 + json.dumps({"id": "n", "text": None}) + "\n", encoding="utf-8")
+    r = run("explain", str(f), "--id-field", "id", "--format", "json")
+    assert r.returncode == 0, r.stderr
+    rows = [json.loads(line) for line in r.stdout.splitlines()]
+    assert rows[1] == {"id": "n", "lines": [], "skipped": "'text' field is null"}
+    assert "cleaner: n: skipped, 'text' field is null" in r.stderr
+
+
+def _head(args: list[str], lines: int = 1) -> tuple[int, bytes, str]:
+    """``cleaner ARGS | head -LINES``: cleaner's exit code, what head got, cleaner's stderr."""
+    proc = subprocess.Popen([sys.executable, "-m", "cleaner.cli", *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    got = b"".join(proc.stdout.readline() for _ in range(lines))
+    proc.stdout.close()  # the reader goes away
+    stderr = proc.stderr.read().decode()
+    return proc.wait(timeout=120), got, stderr
+
+
+def test_a_closed_pipe_ends_quietly(tmp_path: Path):
+    big = tmp_path / "big.txt"
+    big.write_text(ARTICLE * 3000, encoding="utf-8")  # far more than a pipe holds
+    records = tmp_path / "big.jsonl"
+    records.write_text("".join(json.dumps({"text": ARTICLE}) + "\n" for _ in range(3000)),
+                       encoding="utf-8")
+    for args in (["explain", str(big)], ["explain", "--format", "json", str(big)],
+                 ["explain", str(records)], ["clean", str(records)],
+                 ["clean", str(big), "--no-repetition"]):
+        code, got, stderr = _head(args)
+        assert got and code == 0, (args, stderr)
+        assert "Traceback" not in stderr and "Broken pipe" not in stderr, (args, stderr)
+        assert "Exception ignored" not in stderr, (args, stderr)
+
+
+def test_jsonl_records_are_never_lost(tmp_path: Path):
+    records = [{"id": "ok", "text": ARTICLE}, {"id": "null", "text": None},
+               {"id": "num", "text": 5}, {"id": "list", "text": ["a", "b"]},
+               {"id": "obj", "text": {"p": 1}}, {"id": "none"}]
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    report = tmp_path / "audit.jsonl"
+    for out in (f"{tmp_path / 'out'}/", "-"):
+        r = run("clean", str(src), "--id-field", "id", "-o", out, "--report", str(report))
+        assert r.returncode == 1, r.stderr  # wrong types and a missing field are not cleaned
+        written = (tmp_path / "out" / "in.jsonl").read_text(encoding="utf-8") \
+            if out != "-" else r.stdout
+        rows = [json.loads(line) for line in written.splitlines()]
+        assert [row["id"] for row in rows] == [rec["id"] for rec in records]
+        for rec, row in zip(records[1:], rows[1:]):  # written back unchanged, with the reason
+            assert {k: v for k, v in row.items() if k != "cleaner"} == rec
+        assert "ring road" in rows[0]["text"] and "Advertisement" not in rows[0]["text"]
+        assert rows[1]["cleaner"]["skipped"] == "'text' field is null"
+        assert rows[2]["cleaner"]["failed"] == "'text' field is not a string (a number)"
+        assert rows[3]["cleaner"]["failed"] == "'text' field is not a string (an array)"
+        assert rows[5]["cleaner"]["failed"] == "no 'text' field (see --text-field)"
+        assert "skipped: 1 ('text' field is null)" in r.stderr
+        assert "failed: 3 ('text' field is not a string)" in r.stderr
+        audit = [json.loads(line) for line in report.read_text(encoding="utf-8").splitlines()]
+        assert [(a["id"], a["status"]) for a in audit] == [
+            ("ok", "cleaned"), ("null", "skipped"), ("num", "failed"), ("list", "failed"),
+            ("obj", "failed"), ("none", "failed")]
+    nulls = run("clean", "--id-field", "id", stdin=json.dumps(records[0]) + "\n"
+                + json.dumps(records[1]) + "\n")
+    assert nulls.returncode == 0 and len(nulls.stdout.splitlines()) == 2  # null text: normal
+
+
+def test_exit_codes_no_main_text_is_normal_a_missing_path_is_a_usage_error(tmp_path: Path):
+    src = tmp_path / "crawl"
+    src.mkdir()
+    (src / "a.html").write_text(PAGE, encoding="utf-8")
+    (src / "empty.html").write_bytes(b"")
+    report = tmp_path / "audit.jsonl"
+    r = run("clean", str(src), "-o", str(tmp_path / "out"), "--report", str(report))
+    assert r.returncode == 0, r.stderr
+    assert f"{src / 'empty.html'}: skipped, no text extracted" in r.stderr
+    assert "skipped: 1 (no text extracted)" in r.stderr
+    assert [json.loads(line)["status"] for line in report.read_text().splitlines()] == [
+        "cleaned", "skipped"]
+    assert run("clean", str(src / "empty.html")).returncode == 0
+    missing = tmp_path / "nowhere" / "gone.txt"
+    r = run("clean", str(src / "a.html"), str(missing), "-o", str(tmp_path / "out2"))
+    assert r.returncode == 2 and f"no such file or folder: {missing}" in r.stderr
+    assert not (tmp_path / "out2").exists()
+    r = run("explain", str(missing))
+    assert r.returncode == 2 and str(missing) in r.stderr
+    unreadable = tmp_path / "bin.txt"
+    unreadable.write_bytes(b"\x00\x01binary\x00")
+    assert run("clean", str(unreadable)).returncode == 1
+    for command in ([], ["clean"], ["explain"]):
+        shown = run(*command, "--help").stdout
+        assert "exit codes:" in shown and "usage error" in shown and "stdout stopped" in shown
+
+
+def test_output_file_for_one_input(tmp_path: Path):
+    src = tmp_path / "a.txt"
+    src.write_text(ARTICLE, encoding="utf-8")
+    expected = run("clean", str(src)).stdout
+    assert run("clean", str(src), "-o", str(tmp_path / "out.txt")).returncode == 0
+    assert (tmp_path / "out.txt").read_text(encoding="utf-8") == expected
+    assert run("clean", "-o", str(tmp_path / "piped.txt"), stdin=ARTICLE).returncode == 0
+    assert (tmp_path / "piped.txt").read_text(encoding="utf-8") == expected
+    assert run("clean", str(src), "-o", f"{tmp_path / 'dir'}/").returncode == 0
+    assert (tmp_path / "dir" / "a.txt").read_text(encoding="utf-8") == expected
+    (tmp_path / "existing").mkdir()
+    assert run("clean", str(src), "-o", str(tmp_path / "existing")).returncode == 0
+    assert (tmp_path / "existing" / "a.txt").is_file()
+    other = tmp_path / "b.txt"
+    other.write_text(ARTICLE, encoding="utf-8")
+    assert run("clean", str(src), str(other), "-o", str(tmp_path / "two.txt")).returncode == 0
+    assert (tmp_path / "two.txt" / "b.txt").is_file()  # several inputs: a folder
+    r = run("clean", str(src), "-o", str(src))
+    assert r.returncode == 2 and src.read_text(encoding="utf-8") == ARTICLE
+
+
+def test_rerun_report_repeats_every_document(tmp_path: Path):
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(3):
+        (src / f"{i}.txt").write_text(ARTICLE.replace("six", str(i + 2)), encoding="utf-8")
+    (src / "r.jsonl").write_text("".join(json.dumps(r) + "\n" for r in RECORDS),
+                                 encoding="utf-8")
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    args = ["clean", str(src), "-o", str(tmp_path / "out"), "--text-field", "body"]
+    assert run(*args, "--report", str(first)).returncode == 0
+    rerun = run(*args, "--report", str(second))
+    assert rerun.returncode == 0 and "skipped: 4 (output up to date)" in rerun.stderr
+    assert second.read_bytes() == first.read_bytes()
+    assert len(first.read_text().splitlines()) == 5
+
+
+def test_options_are_checked_with_plain_messages():
+    for args, message in [(["-j", "abc"], "'abc' is not a number of worker processes"),
+                          (["-j", "-3"], "'-3' is not a number of worker processes"),
+                          (["-j", "0"], "'0' is not a number of worker processes"),
+                          (["--threshold", "1.5"], "'1.5' is not a number between 0 and 1"),
+                          (["--threshold", "x"], "'x' is not a number between 0 and 1"),
+                          (["--chunk-size", "0"], "'0' is not a whole number of 1 or more"),
+                          (["--keep", "nonsense"], "unknown label(s) nonsense; known: content")]:
+        r = run("clean", *args, stdin=ARTICLE)
+        assert r.returncode == 2 and message in r.stderr, (args, r.stderr)
+        assert "invalid" not in r.stderr and "Traceback" not in r.stderr
+    assert run("clean", "-j", "-1", "--threshold", "0.9", stdin=ARTICLE).returncode == 0
+    from cleaner.document import LABELS
+
+    shown = " ".join(run("clean", "--help").stdout.split())
+    assert ", ".join(LABELS) in shown
+
+
+def test_stdin_on_a_terminal_is_announced():
+    import os
+    import pty
+
+    from cleaner.cli import stdin_hint
+
+    class Terminal:
+        def isatty(self) -> bool:
+            return True
+
+    assert "reading text from stdin (Ctrl-D to end" in stdin_hint(Terminal(), "clean")
+    assert stdin_hint(open(os.devnull), "clean") is None  # noqa: SIM115
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "cleaner.cli", "clean"], stdin=slave,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    os.close(slave)
+    os.write(master, ARTICLE.encode() + b"\x04")  # typed, then Ctrl-D
+    out, err = proc.communicate(timeout=120)
+    os.close(master)
+    assert proc.returncode == 0 and b"ring road" in out
+    assert b"cleaner: reading text from stdin (Ctrl-D to end; see cleaner clean --help)" in err
+    assert "reading text" not in run("clean", stdin=ARTICLE).stderr  # a pipe: nothing said
+
+
+def test_progress_shows_at_once_and_moves_per_document(tmp_path: Path):
+    import re
+
+    src = tmp_path / "in"
+    src.mkdir()
+    for k in range(24):  # about 0.1 s of cleaning each, 4 to a batch of a million characters
+        (src / f"{k:02d}.txt").write_text("".join(
+            f"Paragraph {k}-{i}: the council met on day {i * 7 + k} to discuss item "
+            f"{i * 13 + k} of the harbour works.\n" for i in range(3000)), encoding="utf-8")
+    for jobs in ("1", "2"):
+        shown = _on_terminal("clean", str(src), "-o", str(tmp_path / f"out{jobs}"), "-j", jobs,
+                             "--chunk-size", "12", "--no-repetition")
+        counts = [int(n) for n in re.findall(r"files, (\d+) documents", shown)]
+        assert counts[0] == 0 and counts[-1] == 24, shown  # shown before the first is done
+        assert len({n for n in counts if 0 < n < 24}) >= 2, counts  # and in between
+        assert "24 document(s) cleaned" in shown
+
+
+def test_files_of_other_kinds_are_counted_and_reported(tmp_path: Path):
+    src = tmp_path / "in"
+    (src / "img").mkdir(parents=True)
+    (src / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (src / "notes.md").write_text(ARTICLE, encoding="utf-8")
+    (src / "img" / "logo.png").write_bytes(b"\x89PNG\r\n")
+    (src / ".hidden.txt").write_text(ARTICLE, encoding="utf-8")
+    report = tmp_path / "audit.jsonl"
+    r = run("clean", str(src), "-o", str(tmp_path / "out"), "--report", str(report))
+    assert r.returncode == 0, r.stderr
+    assert "ignored: 2 files of other kinds" in r.stderr
+    rows = [json.loads(line) for line in report.read_text(encoding="utf-8").splitlines()]
+    assert [(Path(row["source"]).name, row["status"]) for row in rows] == [
+        ("a.txt", "cleaned"), ("logo.png", "ignored"), ("notes.md", "ignored")]
+    only_others = tmp_path / "others"
+    only_others.mkdir()
+    (only_others / "x.md").write_text(ARTICLE, encoding="utf-8")
+    r = run("clean", str(only_others), "-o", str(tmp_path / "out2"))
+    assert r.returncode == 2 and "ignored: 1 files of other kinds" in r.stderr
+    assert "no inputs found" in r.stderr
+
+
+def test_mostly_utf8_text_keeps_its_accents_and_warns(tmp_path: Path):
+    f = tmp_path / "café.txt"
+    text = "Le café du port rouvre après les travaux, a annoncé la mairie lundi.\n\n" * 3
+    f.write_bytes(text.encode("utf-8") + b"Deux octets perdus: \xff\xfe.\n")
+    r = run("clean", str(f))
+    assert r.returncode == 0, r.stderr
+    assert "Le café du port rouvre après les travaux" in r.stdout and "Ã" not in r.stdout
+    assert f"cleaner: {f}: warning: 2 invalid UTF-8 byte sequence(s) replaced" in r.stderr
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes(text.encode("latin-1"))  # a whole file in another charset: detected
+    assert "Le café du port" in run("clean", str(latin)).stdout

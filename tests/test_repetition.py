@@ -174,7 +174,7 @@ def test_jsonl_records_take_their_site_from_the_url_field(tmp_path: Path):
                for i, a in enumerate(articles)]
     src = tmp_path / "crawl.jsonl"
     src.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
-    assert main(["clean", str(src), "-o", str(tmp_path / "out"), "--format", "jsonl", "-q"]) == 0
+    assert main(["clean", str(src), "-o", f"{tmp_path / 'out'}/", "--format", "jsonl", "-q"]) == 0
     out = [json.loads(line) for line in
            (tmp_path / "out" / "crawl.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [r["url"] for r in out] == [r["url"] for r in records]

@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 from inputs import ARTICLE, PACK
 
+from cleaner.extract import decode_bytes
 from cleaner.sources import (
+    OTHER,
     ReadError,
     Source,
     decode_text,
@@ -30,8 +32,9 @@ def test_folder_walk_kinds_order_and_output_stems(tmp_path: Path):
     found = [(s.path.relative_to(src).as_posix(), s.stem.as_posix(), s.kind)
              for s in find_sources([src])]
     assert found == [("a.HTML", "a", "html"), ("b/c.htm.gz", "b/c", "html"),
-                     ("d.jsonl.gz", "d", "jsonl"), ("u.txt.xz", "u", "txt"),
-                     ("v.html.bz2", "v", "html"), ("w.jsonl.zst", "w", "jsonl"),
+                     ("d.jsonl.gz", "d", "jsonl"), ("e.md", "e", OTHER),
+                     ("u.txt.xz", "u", "txt"), ("v.html.bz2", "v", "html"),
+                     ("w.jsonl.zst", "w", "jsonl"), ("x.gz", "x", OTHER),
                      ("y.TXT.gz", "y", "txt"), ("z.txt", "z", "txt")]
 
 
@@ -132,3 +135,30 @@ def test_stdin_sniffing_keeps_every_byte(data: bytes, declared: str, kind: str):
     for pack in PACK.values():
         found, stream = sniff_stdin(io.BufferedReader(io.BytesIO(pack(data))), declared)
         assert found == kind and stream.read() == data
+
+
+def test_mostly_utf8_is_read_as_utf8_with_a_warning():
+    text = "Ein Café in München, naïve Grüße aus Köln. " * 4
+    warnings: list[str] = []
+    data = text.encode("utf-8") + b"caf\xe9 \xe0 la carte\n"  # two latin-1 bytes pasted in
+    assert decode_text(data, "txt", warnings.append) == text + "caf\ufffd \ufffd la carte\n"
+    assert warnings == ["2 invalid UTF-8 byte sequence(s) replaced with U+FFFD"]
+    for charset in ("latin-1", "cp1252", "cp1251", "utf-16"):  # a whole file in another
+        warnings.clear()  # charset is decoded as before: the detected charset, no warning
+        data = text.encode(charset, errors="replace")
+        assert decode_text(data, "txt", warnings.append) == decode_bytes(data)
+        assert warnings == []
+
+
+def test_a_record_without_text_is_skipped_or_failed_with_its_reason(tmp_path: Path):
+    source = _jsonl(tmp_path, "r.jsonl", [json.dumps({"text": t}) for t in (
+        None, 3.5, ["a"], {"p": 1}, True)] + [json.dumps({"body": "x"})])
+    docs = list(documents(source))
+    assert [(d.skipped, d.error) for d in docs] == [
+        ("'text' field is null", None),
+        (None, "'text' field is not a string (a number)"),
+        (None, "'text' field is not a string (an array)"),
+        (None, "'text' field is not a string (an object)"),
+        (None, "'text' field is not a string (a boolean)"),
+        (None, "no 'text' field (see --text-field)")]
+    assert all(d.record is not None for d in docs)  # to be written back unchanged
