@@ -306,7 +306,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 def _explain_document(cleaner, doc) -> tuple[tuple, str | None]:
     """A document's decisions, or why it has none; its problems and warnings go to stderr."""
-    from cleaner.batch import NO_TEXT
+    from cleaner.extract import NO_TEXT_EXTRACTED
     from cleaner.sources import ReadError, load_text
 
     def warn(message: str) -> None:
@@ -322,7 +322,7 @@ def _explain_document(cleaner, doc) -> tuple[tuple, str | None]:
             problem = str(exc)
         else:
             if doc.source.kind == "html" and not text.strip():
-                print(f"cleaner: {doc.id}: {NO_TEXT}", file=sys.stderr)
+                print(f"cleaner: {doc.id}: {NO_TEXT_EXTRACTED}", file=sys.stderr)
             return cleaner.explain(text).decisions, None
     print(f"cleaner: {doc.id}: {'skipped, ' if doc.skipped else ''}{problem}", file=sys.stderr)
     return (), problem

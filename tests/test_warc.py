@@ -140,7 +140,7 @@ def read_jsonl(path: Path) -> list[dict]:
 def test_html_responses_become_records_and_other_records_are_counted(tmp_path: Path):
     crawl = write_warc(tmp_path / "crawl.warc.gz", crawl_records())
     report = tmp_path / "report.jsonl"
-    r = run("clean", str(crawl), "-o", str(tmp_path / "out"), "--report", str(report))
+    r = run("clean", str(crawl), "-o", f"{tmp_path / 'out'}/", "--report", str(report))
     assert r.returncode == 0, r.stderr
     out = read_jsonl(tmp_path / "out" / "crawl.jsonl")
     assert [(o["id"], o["url"], o["date"]) for o in out] == [
@@ -178,7 +178,7 @@ def test_wet_conversion_records_are_cleaned_as_text(tmp_path: Path):
     texts = [(f"{HOST}/news/{i}", a.read_text(encoding="utf-8") + "\nShare\nAdvertisement\n")
              for i, a in enumerate(ARTICLES[:3])]
     wet = write_warc(tmp_path / "CC-MAIN-2024-00001.warc.wet.gz", wet_records(texts))
-    r = run("clean", str(wet), "-o", str(tmp_path / "out"))
+    r = run("clean", str(wet), "-o", f"{tmp_path / 'out'}/")
     assert r.returncode == 0, r.stderr
     out = read_jsonl(tmp_path / "out" / "CC-MAIN-2024-00001.jsonl")
     assert [(o["id"], o["url"]) for o in out] == [
@@ -189,9 +189,18 @@ def test_wet_conversion_records_are_cleaned_as_text(tmp_path: Path):
     assert "skipped, not a document: 1 (warc: warcinfo record)" in r.stderr.decode()
 
 
+def test_one_warc_to_one_output_file(tmp_path: Path):
+    """-o FILE with one WARC input writes that JSONL file, as the folder output would."""
+    crawl = write_warc(tmp_path / "crawl.warc", crawl_records())
+    one = run("clean", str(crawl), "-o", str(tmp_path / "pages.jsonl"), "-q")
+    assert one.returncode == 0, one.stderr
+    streamed = run("clean", str(crawl), "-o", "-", "-q")
+    assert (tmp_path / "pages.jsonl").read_bytes() == streamed.stdout
+
+
 def test_stdout_streams_the_records(tmp_path: Path):
     crawl = write_warc(tmp_path / "crawl.warc", crawl_records())
-    r = run("clean", str(crawl), "-o", str(tmp_path / "out"), "-q")
+    r = run("clean", str(crawl), "-o", f"{tmp_path / 'out'}/", "-q")
     assert r.returncode == 0, r.stderr
     streamed = run("clean", str(crawl), "-o", "-", "-q")
     assert streamed.returncode == 0, streamed.stderr
@@ -212,7 +221,7 @@ def test_folders_give_one_output_per_warc_file(tmp_path: Path):
                    else wet_records([(f"{HOST}/x", ARTICLES[2].read_text(encoding="utf-8"))]))
         write_warc(src / name, records)
     (src / "notes.txt").write_text(ARTICLES[3].read_text(encoding="utf-8"), encoding="utf-8")
-    r = run("clean", str(src), "-o", str(tmp_path / "out"), "-q")
+    r = run("clean", str(src), "-o", f"{tmp_path / 'out'}/", "-q")
     assert r.returncode == 0, r.stderr
     out = tmp_path / "out"
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")
@@ -223,7 +232,7 @@ def test_folders_give_one_output_per_warc_file(tmp_path: Path):
     assert len(read_jsonl(out / "a.jsonl")) == len(PAGES)
     assert (out / "d.jsonl").read_bytes() == (out / "2024/f.jsonl").read_bytes()
     # A rerun finds every output up to date.
-    again = run("clean", str(src), "-o", str(tmp_path / "out"))
+    again = run("clean", str(src), "-o", f"{tmp_path / 'out'}/")
     assert again.returncode == 0 and "0 document(s) cleaned" in again.stderr.decode()
 
 
@@ -235,7 +244,7 @@ def test_a_truncated_warc_fails_after_its_good_records(tmp_path: Path, name: str
     cut.parent.mkdir()
     cut.write_bytes(data[: len(data) * 7 // 10])
     report = tmp_path / "report.jsonl"
-    r = run("clean", str(cut), "-o", str(tmp_path / "out"), "--report", str(report))
+    r = run("clean", str(cut), "-o", f"{tmp_path / 'out'}/", "--report", str(report))
     assert r.returncode == 1
     out = read_jsonl(tmp_path / "out" / "crawl.jsonl")
     full = [json.loads(line) for line in
@@ -310,7 +319,7 @@ def test_wet_records_take_their_site_from_the_url_host(tmp_path: Path):
               a.read_text(encoding="utf-8") + ("\n" + "\n".join(SITE_BLOCK) if i % 2 else ""))
              for i, a in enumerate(articles)]
     wet = write_warc(tmp_path / "crawl.warc.wet.gz", wet_records(texts))
-    r = run("clean", str(wet), "-o", str(tmp_path / "out"), "-q")
+    r = run("clean", str(wet), "-o", f"{tmp_path / 'out'}/", "-q")
     assert r.returncode == 0, r.stderr
     out = read_jsonl(tmp_path / "out" / "crawl.jsonl")
     assert [o["url"] for o in out] == [url for url, _ in texts]
@@ -322,7 +331,7 @@ def test_wet_records_take_their_site_from_the_url_host(tmp_path: Path):
 def test_a_file_that_is_not_warc_is_named(tmp_path: Path):
     fake = tmp_path / "notes.warc"
     fake.write_text("just some notes\n", encoding="utf-8")
-    r = run("clean", str(fake), "-o", str(tmp_path / "out"))
+    r = run("clean", str(fake), "-o", f"{tmp_path / 'out'}/")
     assert r.returncode == 1
     assert f"{fake}: cannot read (not a WARC file" in r.stderr.decode()
 
