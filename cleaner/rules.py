@@ -10,6 +10,7 @@ feed the model, which learns how far to trust them.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 #: Longest line (in words) a ``line`` rule may decide on its own.
@@ -295,6 +296,10 @@ class RuleSet:
     @property
     def names(self) -> tuple[str, ...]:
         return tuple(r.name for r in self.rules)
+
+    def match_many(self, texts: Sequence[str]) -> list[RuleHit]:
+        """``match`` of each text."""
+        return [self.match(t) for t in texts]
 
     def match(self, text: str) -> RuleHit:
         """Find the line rule that decides ``text`` (if short enough) and the hints in it."""

@@ -117,7 +117,7 @@ def test_remembered_lines_change_nothing(cleaner: Cleaner):
     first = fresh.explain(doc)
     again = fresh.explain(doc)  # every line now comes from the memo
     copy = pickle.loads(pickle.dumps(fresh))
-    assert len(copy._scored) == 0  # the memo is not shipped with a pickled Cleaner
+    assert len(copy._scorer.memo) == 0  # the memo is not shipped with a pickled Cleaner
     assert first == again == copy.explain(doc)
 
 
