@@ -14,7 +14,7 @@ from cleaner.patterns import UserRule, first_match
 from cleaner.repetition import SiteRepeats
 from cleaner.rules import RuleSet
 from cleaner.scores import LineScorer, LineScores
-from cleaner.segment import render, segment
+from cleaner.segment import render, segment, shown_lines
 
 
 class Cleaner:
@@ -84,10 +84,11 @@ class Cleaner:
         while True:
             kept = [d for d in decisions if d.keep]
             numbers = {d.number for d in kept}
-            text = render(lines, [line.number in numbers for line in lines])
+            keep = [line.number in numbers for line in lines]
+            text = render(lines, keep)
             if len(kept) == len(decisions) and all(d.text == d.text.rstrip() for d in kept):
                 return Result(text, tuple(decisions))  # the output shows every line as it was
-            shown = [line for line in segment(text) if not line.blank]  # one per kept line
+            shown = shown_lines(lines, keep)  # one per kept line
             shown_texts = [line.text for line in shown]
             kept_at = [i for i, d in enumerate(decisions) if d.keep]
             shown_scores = self._scorer.scores(

@@ -285,6 +285,7 @@ class RuleSet:
         self._hints = [(r, re.compile(r.pattern)) for r in self.rules if r.role == "hint"]
         # Few lines hold any hint: one search for all of them first, then each only if it found one.
         self._any_hint = re.compile("|".join(f"(?:{rx.pattern})" for _, rx in self._hints) or "(?!)")
+        self._hits: dict[tuple[Rule | None, tuple[Rule, ...]], RuleHit] = {}
 
     def __getstate__(self) -> dict[str, object]:
         return {"rules": self.rules}
@@ -315,7 +316,11 @@ class RuleSet:
         hints = ()
         if self._any_hint.search(norm):
             hints = tuple(r for r, rx in self._hints if rx.search(norm))
-        return RuleHit(rule, hints)
+        key = (rule, hints)
+        hit = self._hits.get(key)
+        if hit is None:  # one shared RuleHit per combination: most lines share "none"
+            hit = self._hits[key] = RuleHit(rule, hints)
+        return hit
 
 
 def _alternation(rules: dict[str, Rule]) -> re.Pattern[str]:

@@ -21,6 +21,8 @@ from cleaner.rules import RuleHit, RuleSet
 
 #: Distinct lines whose rule hits and scores a LineScorer remembers (tens of MB at most).
 LINE_MEMO_SIZE = 50_000
+#: Lines of a document too large for the memo scored at a time.
+_PART_LINES = 8192
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,13 @@ class LineScores:
     def take(self, positions: Sequence[int]) -> LineScores:
         return LineScores([self.hits[i] for i in positions], self.logits[positions],
                           self.kind_p[positions])
+
+    def put(self, at: Sequence[int], scores: LineScores, rows: Sequence[int]) -> None:
+        """Copy the ``rows`` of ``scores`` to the positions ``at``."""
+        for i, j in zip(at, rows):
+            self.hits[i] = scores.hits[j]
+        self.logits[at] = scores.logits[rows]
+        self.kind_p[at] = scores.kind_p[rows]
 
 
 class LineScorer:
@@ -57,52 +66,49 @@ class LineScorer:
 
     def scores(self, texts: Sequence[str],
                previous: tuple[Sequence[str], LineScores] | None = None) -> LineScores:
-        """The scores of ``texts``; ``previous`` (texts and their scores, position by position)
-        gives those of the lines whose text is unchanged."""
+        """The scores of ``texts``. ``previous``: texts and their scores, position by position
+        (scores this call takes over and updates), which hold for the lines whose text is the
+        same."""
         n = len(texts)
-        hits: list[RuleHit | None] = [None] * n
-        logits = np.empty(n)
-        kind_p = np.empty((n, len(LABELS)))
         rest: Sequence[int] = range(n)
-        if previous is not None:
-            before, known = previous
-            same = [i for i, (a, b) in enumerate(zip(before, texts, strict=True)) if a == b]
-            _put(hits, logits, kind_p, same, known, same)
-            rest = sorted(set(rest) - set(same))
+        if previous is None:
+            out = LineScores([None] * n, np.empty(n), np.empty((n, len(LABELS))))  # type: ignore[list-item]
+        else:
+            before, out = previous
+            rest = [i for i, (a, b) in enumerate(zip(before, texts, strict=True)) if a != b]
+            for i in rest:
+                out.hits[i] = None  # type: ignore[call-overload]
         get = self.memo.get
         found = [(i, f) for i in rest if (f := get(texts[i])) is not None]
         if found:
             at = [i for i, _ in found]
             for i, f in found:
-                hits[i] = f[0]
-            logits[at] = [f[1] for _, f in found]
-            kind_p[at] = [f[2] for _, f in found]
-        todo = [i for i in rest if hits[i] is None]
-        if todo:
+                out.hits[i] = f[0]
+            out.logits[at] = [f[1] for _, f in found]
+            out.kind_p[at] = [f[2] for _, f in found]
+        todo = [i for i in rest if out.hits[i] is None]
+        if len(todo) > self.memo.limit:  # too many to remember: scored as they come, in parts
+            for k in range(0, len(todo), _PART_LINES):
+                part = todo[k : k + _PART_LINES]
+                out.put(part, self._score([texts[i] for i in part], remember=False),
+                        range(len(part)))
+        elif todo:
             new = self._new([texts[i] for i in todo])
             row = {text: j for j, text in enumerate(new)}
-            _put(hits, logits, kind_p, todo, self._score(new), [row[texts[i]] for i in todo])
-        return LineScores(hits, logits, kind_p)  # type: ignore[arg-type]
+            out.put(todo, self._score(new), [row[texts[i]] for i in todo])
+        return out
 
     def _new(self, texts: Sequence[str]) -> list[str]:
         """The distinct texts not in the memo, in first-seen order."""
         memo = self.memo
         return [t for t in dict.fromkeys(texts) if t not in memo]
 
-    def _score(self, new: list[str]) -> LineScores:
-        """Match and score ``new`` lines; remember them if they fit in the memo."""
+    def _score(self, new: list[str], remember: bool = True) -> LineScores:
+        """Match and score ``new`` lines; remember them if asked and they fit in the memo."""
         hits = self.rules.match_many(new)
         logits, kind_p = self.model.score_lines(new, hits)
-        if len(new) <= self.memo.limit:
+        if remember and len(new) <= self.memo.limit:
             self.memo.make_room(len(new))
             self.memo.update(zip(new, zip(hits, logits.tolist(), kind_p)))
         return LineScores(hits, logits, kind_p)
 
-
-def _put(hits: list, logits: np.ndarray, kind_p: np.ndarray, at: Sequence[int],
-         scores: LineScores, rows: Sequence[int]) -> None:
-    """Copy the ``rows`` of ``scores`` to the positions ``at``."""
-    for i, j in zip(at, rows):
-        hits[i] = scores.hits[j]
-    logits[at] = scores.logits[rows]
-    kind_p[at] = scores.kind_p[rows]
