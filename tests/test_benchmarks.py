@@ -14,7 +14,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_speed_benchmark_runs():
     r = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "speed.py"), "--files", "5",
                         "--runs", "1", "--rss-files", "20", "--html-pages", "2",
-                        "--big-lines", "300", "--baseline", str(ROOT)],  # this checkout against itself
+                        "--big-lines", "300",
+                        "--baseline", str(ROOT)],  # this checkout against itself
                        capture_output=True, text=True, check=True)
     for row in ("| text mode, one process: MB/s per core (CPU time) |",
                 "| text mode throughput / C4 filter's (CPU time) |",
