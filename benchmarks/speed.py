@@ -11,6 +11,10 @@ machine may be shared.
   time, which other work on the machine does not inflate; "wall" divides by elapsed time.
 - HTML mode: pages/s of `cleaner clean` on .html files against trafilatura's extraction alone
   on the same pages (real pages from ../shared/corpora when present, else generated ones).
+- the text folder through a plain Python C4 line filter (C4_FILTER), interleaved: the
+  reference of the throughput target.
+- one file of --big-lines distinct lines (make_big; 300,000 lines, about 20 MB) with
+  `-j 1 --no-repetition`: seconds and peak RSS.
 - cold start: `cleaner clean one.txt`.
 - peak RSS of one process on a generated folder of --rss-files small files.
 - `--jobs 2` against `--jobs 1` on the text folder, and the memory of all its processes
@@ -22,7 +26,7 @@ machine may be shared.
 Rows whose CLI option does not exist yet say so instead of failing.
 
     python benchmarks/speed.py [--files 1000] [--runs 3] [--rss-files 100000] [--html-pages 100]
-                               [--baseline DIR]
+                               [--big-lines 300000] [--baseline DIR]
 """
 
 from __future__ import annotations
@@ -49,6 +53,21 @@ TRAFILATURA_ALONE = (
     "from cleaner.extract import html_to_text\n"
     "for p in sorted(pathlib.Path(sys.argv[1]).rglob('*.html')):\n"
     "    html_to_text(p.read_bytes())\n"
+)
+
+# The reference of the throughput target: a plain Python C4 line filter that, like the CLI, reads
+# each file, filters its lines and writes an output file. It drops lines of fewer than 3 words,
+# without end punctuation, or with a javascript or cookie phrase.
+C4_FILTER = (
+    "import sys, pathlib\n"
+    "src, out = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])\n"
+    "out.mkdir()\n"
+    "ends = ('.', '!', '?', '\"', \"'\")\n"
+    "for p in sorted(src.iterdir()):\n"
+    "    kept = [line for line in p.read_text(encoding='utf-8').splitlines()\n"
+    "            if len(line.split()) >= 3 and line.rstrip().endswith(ends)\n"
+    "            and 'javascript' not in line.lower() and 'cookie' not in line.lower()]\n"
+    "    (out / p.name).write_text('\\n'.join(kept) + '\\n', encoding='utf-8')\n"
 )
 
 
@@ -102,6 +121,29 @@ def make_folder(folder: Path, n_files: int, seed: int = 7, paragraphs: tuple[int
         lines += len(body_lines)
         distinct.update(body_lines)
     return size, lines, len(distinct) / max(lines, 1)
+
+
+def make_big(path: Path, n_lines: int = 300_000, seed: int = 17) -> int:
+    """Write one file of ``n_lines`` distinct lines (the head of one article sentence and the
+    tail of another, about 20 MB for 300,000; a blank line after about one in seven); return
+    its size in bytes."""
+    rng = random.Random(seed)
+    words = {lang: [s.split() for s in pool] for lang, pool in _pools()[0].items()}
+    langs = sorted(words)
+    seen: set[str] = set()
+    out: list[str] = []
+    while len(seen) < n_lines:
+        pool = words[rng.choice(langs)]
+        first, second = rng.choice(pool), rng.choice(pool)
+        line = " ".join(first[: rng.randint(2, 8)] + second[-rng.randint(2, 8):])
+        if line not in seen:
+            seen.add(line)
+            out.append(line)
+            if rng.random() < 0.15:
+                out.append("")
+    text = "\n".join(out) + "\n"
+    path.write_text(text, encoding="utf-8")
+    return len(text.encode("utf-8"))
 
 
 def html_pages(folder: Path, n_pages: int) -> int:
@@ -221,6 +263,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--rss-files", type=int, default=100_000)
     parser.add_argument("--html-pages", type=int, default=100)
+    parser.add_argument("--big-lines", type=int, default=300_000,
+                        help="lines of the one-file case (0: skip it)")
     parser.add_argument("--baseline", type=Path, metavar="DIR",
                         help="a checkout of earlier code (git worktree or git archive) to "
                              "compare with on the text folder, in the same run")
@@ -234,15 +278,30 @@ def main() -> None:
         size, lines, distinct = make_folder(src, args.files)
         has_jobs = "--jobs" in _help()
         one_process = ["--jobs", "1"]
-        text = [timed(CLI + [str(src), "-o", str(tmp / f"out{i}")] + one_process)
-                for i in range(args.runs)]
+        text, c4 = [], []
+        for i in range(args.runs):  # interleaved with the reference C4 filter
+            text.append(timed(CLI + [str(src), "-o", str(tmp / f"out{i}")] + one_process))
+            c4.append(timed([sys.executable, "-c", C4_FILTER, str(src), str(tmp / f"c4_{i}")]))
         wall, cpu = med(t[0] for t in text), med(t[1] for t in text)
         rows += [
+            ("plain Python C4 line filter, same files: MB/s per core (CPU time)",
+             f"{size / 1e6 / med(t[1] for t in c4):.2f}"),
+            ("text mode throughput / C4 filter's (CPU time)",
+             f"{med(c[1] / t[1] for t, c in zip(text, c4)):.2f}×"),
             ("text mode, one process: MB/s per core (CPU time)", f"{size / 1e6 / cpu:.2f}"),
             ("text mode, one process: MB/s (wall)", f"{size / 1e6 / wall:.2f}"),
             ("text mode, one process: lines/s per core (CPU time)", f"{lines / cpu:,.0f}"),
             ("text mode, one process: lines/s (wall)", f"{lines / wall:,.0f}"),
         ]
+        if args.big_lines:
+            big = tmp / "big.txt"
+            big_size = make_big(big, args.big_lines)
+            runs = [timed(CLI + [str(big), "-o", str(tmp / f"big{i}"), "-j", "1",
+                                 "--no-repetition"]) for i in range(args.runs)]
+            what = f"{args.big_lines:,} distinct lines in one file ({big_size / 1e6:.0f} MB)"
+            rows += [(f"{what}: s (wall)", f"{med(r[0] for r in runs):.1f}"),
+                     (f"{what}: s (CPU)", f"{med(r[1] for r in runs):.1f}"),
+                     (f"{what}: peak RSS, MB", f"{max(r[2] for r in runs):.0f}")]
         one = next(iter(sorted(src.iterdir())))
         cold = [timed(CLI + [str(one)])[0] for _ in range(args.runs)]
         rows.append(("cold start, `cleaner clean one.txt`: s", f"{med(cold):.2f}"))

@@ -54,36 +54,45 @@ def context_features(
 ) -> np.ndarray:
     """One row per non-blank line describing it and its neighbours (see CONTEXT_FEATURES)."""
     n = len(lines)
-    z = np.clip(np.asarray(logits, dtype=np.float64), -_CLIP, _CLIP)
+    out = np.empty((n, len(CONTEXT_FEATURES)))  # filled column by column: few temporaries
+    col = dict(zip(CONTEXT_FEATURES, out.T))
+    z = col["z"]
+    z[:] = np.clip(np.asarray(logits, dtype=np.float64), -_CLIP, _CLIP)
     pad = np.concatenate([np.zeros(2), z, np.zeros(2)])
-    ruled = ruled_lines(hits).astype(np.float64)
-    rpad = np.concatenate([[0.0], ruled, [0.0]])
+    col["z_prev"][:] = pad[1:-3]
+    col["z_next"][:] = pad[3:-1]
+    col["z_prev2"][:] = pad[:-4]
+    col["z_next2"][:] = pad[4:]
+    del pad
     idx = np.arange(n)
-    words = line_lengths(lines)
-    numbers = np.array([line.number for line in lines])
-    blank_before = np.ones(n)
-    blank_before[1:] = np.diff(numbers) > 1
-    blank_after = np.ones(n)
-    blank_after[:-1] = np.diff(numbers) > 1
+    col["no_prev"][:] = idx == 0
+    col["no_next"][:] = idx == n - 1
     csum = np.concatenate([[0.0], np.cumsum(z)])
     lo = np.maximum(idx - _WINDOW, 0)
     hi = np.minimum(idx + _WINDOW + 1, n)
-    counts = np.maximum(hi - lo - 1, 1)
-    window_mean = (csum[hi] - csum[lo] - z) / counts
-    prev = pad[1:-3]
-    nxt = pad[3:-1]
-    no_prev = (idx == 0).astype(np.float64)
-    no_next = (idx == n - 1).astype(np.float64)
-    run = _run_lengths(z > 0)
-    short = (words <= 4).astype(np.float64)
-    edge = ((idx < 3) | (idx >= n - 3)).astype(np.float64)
-    return np.column_stack([
-        z, prev, nxt, pad[:-4], pad[4:], no_prev, no_next,
-        window_mean, np.maximum(prev, nxt), np.minimum(prev, nxt),
-        ruled, rpad[:-2], rpad[2:],
-        idx / max(n - 1, 1), (idx < 3).astype(np.float64), (idx >= n - 3).astype(np.float64),
-        np.log1p(words), short, blank_before, blank_after, np.log1p(run), z * short, z * edge,
-    ])
+    col["z_window_mean"][:] = (csum[hi] - csum[lo] - z) / np.maximum(hi - lo - 1, 1)
+    del csum, lo, hi
+    np.maximum(col["z_prev"], col["z_next"], out=col["z_neighbour_max"])
+    np.minimum(col["z_prev"], col["z_next"], out=col["z_neighbour_min"])
+    ruled = col["rule"]
+    ruled[:] = ruled_lines(hits)
+    col["rule_prev"][:] = np.concatenate([[0.0], ruled[:-1]]) if n else ruled
+    col["rule_next"][:] = np.concatenate([ruled[1:], [0.0]]) if n else ruled
+    col["position"][:] = idx / max(n - 1, 1)
+    col["top3"][:] = idx < 3
+    col["bottom3"][:] = idx >= n - 3
+    words = line_lengths(lines)
+    np.log1p(words, out=col["log_words"])
+    short = col["short"]
+    short[:] = words <= 4
+    numbers = np.array([line.number for line in lines])
+    gaps = np.diff(numbers) > 1
+    col["blank_before"][:] = np.concatenate([[True], gaps]) if n else gaps
+    col["blank_after"][:] = np.concatenate([gaps, [True]]) if n else gaps
+    np.log1p(_run_lengths(z > 0), out=col["log_run"])
+    np.multiply(z, short, out=col["z_short"])
+    np.multiply(z, (idx < 3) | (idx >= n - 3), out=col["z_edge"])
+    return out
 
 
 def ruled_lines(hits: Sequence[RuleHit]) -> np.ndarray:
@@ -93,24 +102,26 @@ def ruled_lines(hits: Sequence[RuleHit]) -> np.ndarray:
 
 def runs(flags: Sequence) -> list[tuple[int, int]]:
     """The runs of equal consecutive flags, as ``(start, end)`` slices in order."""
-    out = []
-    start = 0
-    for end in range(1, len(flags) + 1):
-        if end == len(flags) or flags[end] != flags[start]:
-            out.append((start, end))
-            start = end
-    return out
+    flags = np.asarray(flags)
+    bounds = [0, *(np.flatnonzero(flags[1:] != flags[:-1]) + 1).tolist(), len(flags)]
+    return list(zip(bounds[:-1], bounds[1:])) if len(flags) else []
+
+
+def _run_bounds(flags: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The starts and lengths of the runs of equal consecutive flags (non-empty ``flags``)."""
+    starts = np.concatenate([[0], np.flatnonzero(flags[1:] != flags[:-1]) + 1])
+    return starts, np.diff(np.append(starts, len(flags)))
 
 
 def _run_lengths(flags: np.ndarray) -> np.ndarray:
     """For each position, the length of the run of equal flags it belongs to."""
-    out = np.zeros(len(flags))
-    for start, end in runs(flags):
-        out[start:end] = end - start
-    return out
+    if not len(flags):
+        return np.zeros(0)
+    _, lengths = _run_bounds(flags)
+    return np.repeat(lengths, lengths).astype(np.float64)
 
 
-@dataclass
+@dataclass(slots=True)
 class Verdict:
     """A line's state while decoding; becomes a Decision at the end."""
 
@@ -155,10 +166,11 @@ def context_verdicts(
     cand = (~own & (context_p >= limits) & (line_p >= CONTEXT_FLOOR)
             & (words <= LONG_LINE_WORDS))
     member = seed | cand
-    joined = np.zeros(len(own), dtype=bool)
-    for start, end in runs(member):
-        joined[start:end] = member[start] and seed[start:end].any()
-    return seed | (cand & joined)
+    if not len(member):
+        return member
+    starts, lengths = _run_bounds(member)  # a run of members joined to a seed goes whole
+    joined = member[starts] & (np.add.reduceat(seed, starts) > 0)
+    return seed | (cand & np.repeat(joined, lengths))
 
 
 def revise_with_context(

@@ -7,20 +7,15 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
-import numpy as np
-
 from cleaner.decode import context_features, decode
 from cleaner.document import ARTICLE_LABELS, LABELS, Decision, Line, Result
 from cleaner.extract import NO_TEXT_EXTRACTED, html_to_text
-from cleaner.features import Memo
 from cleaner.model import Model, sigmoid
 from cleaner.patterns import UserRule, first_match
 from cleaner.repetition import SiteRepeats
-from cleaner.rules import RuleHit, RuleSet
-from cleaner.segment import render, segment
-
-#: Distinct lines whose rule hits and scores a Cleaner remembers (tens of MB at most).
-LINE_MEMO_SIZE = 50_000
+from cleaner.rules import RuleSet
+from cleaner.scores import LineScorer, LineScores
+from cleaner.segment import render, segment, shown_lines
 
 
 class Cleaner:
@@ -53,33 +48,7 @@ class Cleaner:
         self.threshold = model.threshold if threshold is None else float(threshold)
         self.word_cost = model.word_cost if word_cost is None else float(word_cost)
         self.patterns = tuple(patterns)
-        self.rules = RuleSet()
-        self._scored: Memo = Memo(LINE_MEMO_SIZE)  # line text -> (rule hit, logit, label probs)
-
-    def _recall(self, texts: list[str]) -> tuple[list[RuleHit], np.ndarray, np.ndarray]:
-        """Rule hits, line logits and label probabilities of ``texts``, from the memo (a line
-        that rendering changed, its trailing spaces gone, is scored first)."""
-        self._remember(texts)
-        scored = [self._scored[t] for t in texts]
-        return (
-            [s[0] for s in scored],
-            np.array([s[1] for s in scored], dtype=np.float64),
-            np.array([s[2] for s in scored]).reshape(len(texts), len(LABELS)),
-        )
-
-    def _remember(self, texts: list[str]) -> None:
-        """Match and score, all at once, the lines of ``texts`` not in the memo yet.
-
-        Pages of one site repeat their menus, banners and appeals, so a batch meets the same
-        lines again and again; each distinct line is matched and scored once.
-        """
-        memo = self._scored
-        memo.make_room(len(texts))
-        new = [t for t in dict.fromkeys(texts) if t not in memo]
-        if new:
-            hits = [self.rules.match(t) for t in new]
-            logits, kind_p = self.model.score_lines(new, hits)
-            memo.update(zip(new, zip(hits, logits.tolist(), kind_p)))
+        self._scorer = LineScorer(model, RuleSet())
 
     def explain(self, text: str, repeated: SiteRepeats | None = None) -> Result:
         """Clean ``text`` and return the output with one decision per non-blank line.
@@ -101,7 +70,7 @@ class Cleaner:
             _check_text(text)
         docs = [segment(text) for text in texts]
         bodies = [[line for line in lines if not line.blank] for lines in docs]
-        self._remember([line.text for body in bodies for line in body])
+        self._scorer.remember([line.text for body in bodies for line in body])
         return [self._decide(lines, body, evidence) for lines, body, evidence
                 in zip(docs, bodies, repeated or [None] * len(docs), strict=True)]
 
@@ -113,15 +82,22 @@ class Cleaner:
         can look different to the context step; it is decided here, once, rather than on the
         next cleaning. A line dropped in such a round says so in its reason (``<reason>:again``).
         """
-        decisions = self._decide_once(body, repeated)
+        texts = [line.text for line in body]
+        scores = self._scorer.scores(texts)
+        decisions = self._decide_once(body, scores, repeated)
         while True:
             kept = [d for d in decisions if d.keep]
             numbers = {d.number for d in kept}
-            text = render(lines, [line.number in numbers for line in lines])
+            keep = [line.number in numbers for line in lines]
+            text = render(lines, keep)
             if len(kept) == len(decisions) and all(d.text == d.text.rstrip() for d in kept):
                 return Result(text, tuple(decisions))  # the output shows every line as it was
-            shown = [line for line in segment(text) if not line.blank]  # one per kept line
-            again = self._decide_once(shown, repeated)
+            shown = shown_lines(lines, keep)  # one per kept line
+            shown_texts = [line.text for line in shown]
+            kept_at = [i for i, d in enumerate(decisions) if d.keep]
+            shown_scores = self._scorer.scores(
+                shown_texts, ([texts[i] for i in kept_at], scores.take(kept_at)))
+            again = self._decide_once(shown, shown_scores, repeated)
             if all(d.keep for d in again):
                 return Result(text, tuple(decisions))
             later = {d.number: dataclasses.replace(a, number=d.number, text=d.text,
@@ -129,8 +105,9 @@ class Cleaner:
                      for d, a in zip(kept, again, strict=True) if not a.keep}
             decisions = [later.get(d.number, d) for d in decisions]
 
-    def _decide_once(self, body: list[Line], repeated: SiteRepeats | None) -> list[Decision]:
-        hits, logits, kind_p = self._recall([line.text for line in body])
+    def _decide_once(self, body: list[Line], scores: LineScores,
+                     repeated: SiteRepeats | None) -> list[Decision]:
+        hits, logits, kind_p = scores.hits, scores.logits, scores.kind_p
         context_p = self.model.context_probability(context_features(body, hits, logits))
         decisions = decode(
             body, hits, sigmoid(logits), context_p, kind_p, self.threshold, self.word_cost,

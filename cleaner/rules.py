@@ -10,6 +10,7 @@ feed the model, which learns how far to trust them.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 #: Longest line (in words) a ``line`` rule may decide on its own.
@@ -284,6 +285,7 @@ class RuleSet:
         self._hints = [(r, re.compile(r.pattern)) for r in self.rules if r.role == "hint"]
         # Few lines hold any hint: one search for all of them first, then each only if it found one.
         self._any_hint = re.compile("|".join(f"(?:{rx.pattern})" for _, rx in self._hints) or "(?!)")
+        self._hits: dict[tuple[Rule | None, tuple[Rule, ...]], RuleHit] = {}
 
     def __getstate__(self) -> dict[str, object]:
         return {"rules": self.rules}
@@ -295,6 +297,10 @@ class RuleSet:
     @property
     def names(self) -> tuple[str, ...]:
         return tuple(r.name for r in self.rules)
+
+    def match_many(self, texts: Sequence[str]) -> list[RuleHit]:
+        """``match`` of each text."""
+        return [self.match(t) for t in texts]
 
     def match(self, text: str) -> RuleHit:
         """Find the line rule that decides ``text`` (if short enough) and the hints in it."""
@@ -310,7 +316,11 @@ class RuleSet:
         hints = ()
         if self._any_hint.search(norm):
             hints = tuple(r for r, rx in self._hints if rx.search(norm))
-        return RuleHit(rule, hints)
+        key = (rule, hints)
+        hit = self._hits.get(key)
+        if hit is None:  # one shared RuleHit per combination: most lines share "none"
+            hit = self._hits[key] = RuleHit(rule, hints)
+        return hit
 
 
 def _alternation(rules: dict[str, Rule]) -> re.Pattern[str]:

@@ -34,3 +34,20 @@ def render(lines: Sequence[Line], keep: Sequence[bool]) -> str:
             out.append(line.text.rstrip())
             pending_break = False
     return "\n".join(out) + "\n" if out else ""
+
+
+def shown_lines(lines: Sequence[Line], keep: Sequence[bool]) -> list[Line]:
+    """The non-blank lines of ``segment(render(lines, keep))``, without rendering and splitting
+    the text again: each kept line, its trailing whitespace gone, numbered as the output shows
+    it (one blank line where render puts a paragraph break)."""
+    out: list[Line] = []
+    number = 0
+    pending_break = False
+    for line, kept in zip(lines, keep, strict=True):
+        if line.blank:
+            pending_break = True
+        elif kept:
+            number += 2 if pending_break and out else 1
+            out.append(Line(number, line.text.rstrip()))
+            pending_break = False
+    return out

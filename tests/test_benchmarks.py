@@ -14,9 +14,12 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_speed_benchmark_runs():
     r = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "speed.py"), "--files", "5",
                         "--runs", "1", "--rss-files", "20", "--html-pages", "2",
+                        "--big-lines", "300",
                         "--baseline", str(ROOT)],  # this checkout against itself
                        capture_output=True, text=True, check=True)
     for row in ("| text mode, one process: MB/s per core (CPU time) |",
+                "| text mode throughput / C4 filter's (CPU time) |",
+                "| 300 distinct lines in one file (0 MB): peak RSS, MB |",
                 "| text mode, one process: lines/s (wall) |",
                 "| cold start, `cleaner clean one.txt`: s |",
                 "| HTML mode time / trafilatura alone |",

@@ -117,7 +117,7 @@ def test_remembered_lines_change_nothing(cleaner: Cleaner):
     first = fresh.explain(doc)
     again = fresh.explain(doc)  # every line now comes from the memo
     copy = pickle.loads(pickle.dumps(fresh))
-    assert len(copy._scored) == 0  # the memo is not shipped with a pickled Cleaner
+    assert len(copy._scorer.memo) == 0  # the memo is not shipped with a pickled Cleaner
     assert first == again == copy.explain(doc)
 
 
@@ -147,3 +147,25 @@ def test_char_counts_are_the_str_methods(text):
 def test_char_counts_every_latin1_character():
     for ch in map(chr, range(256)):
         assert char_counts(ch) == (ch.isalpha(), ch.isalpha() and ch.isupper(), ch.isdigit())
+
+
+def test_a_document_larger_than_the_memo_is_scored_once(cleaner: Cleaner, monkeypatch):
+    """Its lines go straight into arrays (not once per memo overflow), with the results of a
+    memo that holds them all; the again round reuses them (only rstripped lines are new)."""
+    lines = [f"Line {i} of a long report, with {i % 7} words more. " if i % 5 else
+             f"Share item {i}" for i in range(60)]
+    doc = "\n".join(lines + [""] + lines[:10]) + "\n"
+    expected = Cleaner(cleaner.model).explain(doc)
+    small = Cleaner(cleaner.model)
+    small._scorer.memo.limit = 8
+    scored: list[str] = []
+    score_lines = cleaner.model.score_lines
+
+    def counted(texts, hits):
+        scored.extend(texts)
+        return score_lines(texts, hits)
+
+    monkeypatch.setattr(cleaner.model, "score_lines", counted)
+    assert small.explain(doc) == expected
+    rstripped = sum(d.keep and d.text != d.text.rstrip() for d in expected.decisions)
+    assert rstripped and len(scored) == len(lines) + 10 + rstripped

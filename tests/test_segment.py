@@ -36,3 +36,14 @@ def test_render_is_in_order_subset(parts, rnd):
     pos = 0
     for line in (x for x in out if x):
         pos = source.index(line, pos) + 1
+
+
+@given(st.lists(st.tuples(st.sampled_from(["", " ", "a", "b  ", " c\t", "d e"]), st.booleans()),
+                max_size=30))
+def test_shown_lines_are_the_rendered_text_segmented(rows):
+    from cleaner.segment import shown_lines
+
+    lines = segment("\n".join(text for text, _ in rows))
+    keep = [kept for _, kept in rows][: len(lines)]
+    shown = [line for line in segment(render(lines, keep)) if not line.blank]
+    assert shown_lines(lines, keep) == shown
