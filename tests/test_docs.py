@@ -1,6 +1,7 @@
 """The README and docs/ run as written: every fenced ``sh`` block in a scratch folder, every
-``python`` block from the checkout, as a user would run it, writing nothing into it; and the
-README's figures are the committed model's.
+``python`` block from the checkout, as a user would run it, writing nothing into it; a
+``text`` block that starts with ``$ command`` shows what the command prints; and the README's
+figures are the committed model's.
 
 A block fenced ```` ```sh slow ```` (installing from the package index, training, benchmarks)
 is not run here. The install prefix of the README's first command is dropped (the suite runs
@@ -74,9 +75,26 @@ def _checkout_files() -> dict[str, int]:
             if p.is_file() and not skip & set(p.relative_to(ROOT).parts)}
 
 
+def _transcripts() -> list[tuple[str, str, str]]:
+    """(doc:line, command, output) of every ``text`` block that starts with ``$ command``."""
+    return [(where, code.split("\n", 1)[0][2:], code.split("\n", 1)[1])
+            for where, code in blocks("text") if code.startswith("$ ")]
+
+
+@pytest.mark.parametrize(("where", "command", "output"), _transcripts(),
+                         ids=[w for w, _, _ in _transcripts()])
+def test_transcripts_show_what_the_command_prints(where: str, command: str, output: str,
+                                                  scratch: Path) -> None:
+    env = {**os.environ, "NO_COLOR": "1",
+           "PATH": str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")}
+    done = subprocess.run(["bash", "-c", command], cwd=scratch, env=env, capture_output=True,
+                          text=True, timeout=300)
+    assert done.stdout == output, f"{where}: the output shown is not what it prints"
+
+
 def test_docs_have_runnable_blocks() -> None:
     """The parser finds the README's commands (a changed fence would skip them all)."""
-    assert len(blocks("sh")) >= 2 and len(blocks("python")) >= 2
+    assert len(blocks("sh")) >= 2 and len(blocks("python")) >= 2 and _transcripts()
 
 
 def test_readme_figures_are_the_committed_models() -> None:
