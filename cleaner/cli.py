@@ -13,9 +13,13 @@ import sys
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
 
 from cleaner import __version__
 from cleaner.document import LABELS
+
+if TYPE_CHECKING:
+    from cleaner.sources import Source
 
 
 def _labels(value: str) -> frozenset[str]:
@@ -123,7 +127,7 @@ def _clean(args: argparse.Namespace) -> int:
     from cleaner.files import atomic_file
     from cleaner.progress import Progress
     from cleaner.sinks import FileSink, FolderSink, StreamSink
-    from cleaner.sources import STDIN_NAME, ReadError, Source, find_sources, sniff_stdin
+    from cleaner.sources import find_sources
 
     paths = [Path(p) for p in args.paths if p != "-"]
     use_stdin = len(paths) < len(args.paths) or not args.paths
@@ -171,13 +175,10 @@ def _clean(args: argparse.Namespace) -> int:
                                                 jobs=1 if args.dask else args.jobs))
         stdin = None
         if use_stdin:
-            _hint_stdin("clean")
-            try:
-                kind, stdin = sniff_stdin(sys.stdin.buffer, args.input_format)
-            except ReadError as exc:
-                print(f"cleaner: {STDIN_NAME}: {exc}", file=sys.stderr)
+            read = _stdin_source("clean", args.input_format)
+            if read is None:
                 return 1
-            sources = [Source(None, Path("stdin"), kind)]
+            sources, stdin = [read[0]], read[1]
             _require_warc(sources)
         else:
             sources = find_sources(paths, exclude=skip)
@@ -211,6 +212,20 @@ def _clean(args: argparse.Namespace) -> int:
 def _names_folder(out: str) -> bool:
     """Whether ``-o OUT`` for one input names a folder: an existing one, or ending in '/'."""
     return Path(out).is_dir() or out.endswith(("/", os.sep))
+
+
+def _stdin_source(command: str, input_format: str) -> tuple[Source, BinaryIO] | None:
+    """stdin as a source and the stream to read it from (its kind sniffed unless given), or
+    None, said on stderr, when it cannot be read."""
+    from cleaner.sources import STDIN_NAME, ReadError, Source, sniff_stdin
+
+    _hint_stdin(command)
+    try:
+        kind, stream = sniff_stdin(sys.stdin.buffer, input_format)
+    except ReadError as exc:
+        print(f"cleaner: {STDIN_NAME}: {exc}", file=sys.stderr)
+        return None
+    return Source(None, Path("stdin"), kind), stream
 
 
 def _hint_stdin(command: str) -> None:
@@ -276,16 +291,13 @@ def _usage(message: str) -> int:
 
 def cmd_explain(args: argparse.Namespace) -> int:
     """``cleaner explain``: every line's decision, for each record of a JSONL input."""
-    from cleaner.sources import STDIN_NAME, ReadError, Source, documents, kind_of, sniff_stdin
+    from cleaner.sources import Source, documents, kind_of
 
     if args.path == "-":
-        _hint_stdin("explain")
-        try:
-            kind, stream = sniff_stdin(sys.stdin.buffer, args.input_format)
-        except ReadError as exc:
-            print(f"cleaner: {STDIN_NAME}: {exc}", file=sys.stderr)
+        read = _stdin_source("explain", args.input_format)
+        if read is None:
             return 1
-        source = Source(None, Path("stdin"), kind)
+        source, stream = read
     else:
         path, stream = Path(args.path), None
         if not os.path.lexists(path):
