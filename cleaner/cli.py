@@ -22,6 +22,22 @@ if TYPE_CHECKING:
     from cleaner.sources import Source
 
 
+def _setting(value: str) -> tuple[str, float | int]:
+    """``NAME=VALUE`` for a field of train.Settings, its value of the field's type."""
+    from cleaner.train import Settings
+
+    name, _, raw = value.partition("=")
+    default = {f.name: f.default for f in dataclasses.fields(Settings)}
+    if name not in default or not raw:
+        raise argparse.ArgumentTypeError(
+            f"{value!r}: give NAME=VALUE, NAME one of {', '.join(default)}")
+    try:
+        return name, type(default[name])(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{value!r}: {name} takes a {type(default[name]).__name__}") from None
+
+
 def _labels(value: str) -> frozenset[str]:
     labels = frozenset(v.strip() for v in value.split(",") if v.strip())
     unknown = labels - set(LABELS)
@@ -396,7 +412,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     if shared is None and not args.no_corpora:
         print("cleaner: ../shared/corpora not found; training on the team's data only",
               file=sys.stderr)
-    settings = Settings(seed=args.seed)
+    settings = dataclasses.replace(Settings(seed=args.seed), **dict(args.set))
     cache = None if args.no_cache else default_cache_dir()
     log = _stderr  # progress; stdout is for --cv's figures
     try:
@@ -574,6 +590,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "JSONL with corrected labels")
     p.add_argument("--seed", type=int, default=Settings().seed,
                    help="seed of every random choice (same seed, same model bytes)")
+    p.add_argument("--set", type=_setting, action="append", default=[], metavar="NAME=VALUE",
+                   help="change one training setting (repeatable), e.g. --set keep_target=0.998;"
+                        f" settings: {', '.join(f.name for f in dataclasses.fields(Settings))}")
     p.add_argument("--no-cache", action="store_true",
                    help="do not cache trafilatura text in ~/.cache/cleaner/extract")
     p.add_argument("--cv", action="store_true",

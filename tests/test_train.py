@@ -87,3 +87,17 @@ def test_cross_validation_needs_the_corpora(tmp_path: Path, capsys):
     assert main(["train", "--json", "--no-corpora", "-o", str(tmp_path / "m.npz")]) == 2
     assert "give --cv too" in capsys.readouterr().err
     assert not (tmp_path / "m.npz").exists()
+
+
+def test_set_changes_a_training_setting_and_the_manifest_records_it(tmp_path: Path, capsys):
+    path = tmp_path / "m.npz"
+    assert main(["train", "--no-corpora", "--set", "keep_target=0.99", "--set", "seed=5",
+                 "-o", str(path)]) == 0
+    settings = Model.load(path).info["settings"]
+    assert settings["keep_target"] == 0.99 and settings["seed"] == 5
+    for bad in ("nope=1", "keep_target=much", "keep_target"):
+        with pytest.raises(SystemExit) as stop:
+            main(["train", "--no-corpora", "--set", bad, "-o", str(tmp_path / "x.npz")])
+        assert stop.value.code == 2
+        err = capsys.readouterr().err
+        assert "NAME=VALUE" in err or "keep_target takes a float" in err
