@@ -402,7 +402,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     from cleaner.corpora import default_cache_dir, find_shared
     from cleaner.train import Settings, fit, training_sets
 
-    shared = None if args.no_corpora else (args.shared or find_shared())
+    shared = None if args.no_corpora else _shared_dir(args.shared) or find_shared()
     if args.json and not args.cv:
         print("cleaner: --json prints --cv's figures; give --cv too", file=sys.stderr)
         return 2
@@ -415,8 +415,9 @@ def cmd_train(args: argparse.Namespace) -> int:
     settings = dataclasses.replace(Settings(seed=args.seed), **dict(args.set))
     cache = None if args.no_cache else default_cache_dir()
     log = _stderr  # progress; stdout is for --cv's figures
+    data = _data_dir(args.data)
     try:
-        docs, lines = training_sets(args.data, shared, cache, settings, extra=args.extra,
+        docs, lines = training_sets(data, shared, cache, settings, extra=args.extra,
                                     log=log)
     except (OSError, ValueError) as exc:
         print(f"cleaner: {exc}", file=sys.stderr)
@@ -433,6 +434,27 @@ def cmd_train(args: argparse.Namespace) -> int:
     print(f"cleaner: wrote {args.output} (sha256 {manifest['sha256'][:12]}…, "
           f"threshold {model.threshold})", file=sys.stderr)
     return 0
+
+
+def _data_dir(given: Path | None) -> Path:
+    """The team's data folder: --data, else data/ of the checkout the package runs from. It is
+    not in the wheel, so an installed package has none, and a missing folder would end deep in
+    training or evaluation with a traceback."""
+    from cleaner.train import DATA_DIR
+
+    path = given or DATA_DIR
+    if not (path / "lines").is_dir():
+        raise CommandError(f"{path}: not the team's data folder (it has no lines/); cleaner "
+                           "train and evaluate read data/ of a checkout of the repository: "
+                           "run them from the checkout or give --data PATH")
+    return path
+
+
+def _shared_dir(given: Path | None) -> Path | None:
+    """--shared as given, once it is seen to hold corpora/ (None when not given)."""
+    if given is not None and not (given / "corpora").is_dir():
+        raise CommandError(f"--shared {given}: no corpora/ folder in it")
+    return given
 
 
 def _require_training_packages() -> None:
@@ -463,10 +485,10 @@ def _cross_validate(args: argparse.Namespace, docs: list, lines: list, shared: P
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from cleaner.corpora import default_cache_dir, find_shared
     from cleaner.evaluate import evaluate
-    from cleaner.train import DATA_DIR
 
-    shared = args.shared or find_shared()
-    report = evaluate(_cleaner(args), args.data or DATA_DIR, shared,
+    data = _data_dir(args.data)
+    shared = _shared_dir(args.shared) or find_shared()
+    report = evaluate(_cleaner(args), data, shared,
                       None if args.no_cache else default_cache_dir())
     if args.card:
         from cleaner.evaluate import write_card
@@ -520,7 +542,7 @@ DOC_TIMEOUT = 60.0
 def build_parser() -> argparse.ArgumentParser:
     from cleaner.batch import CHUNK_DOCS
     from cleaner.sinks import FORMATS
-    from cleaner.train import DATA_DIR, Settings
+    from cleaner.train import Settings
 
     parser = argparse.ArgumentParser(
         prog="cleaner", description="Strip boilerplate lines from scraped article text.",
@@ -582,7 +604,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("train", help="train the model from data/ and ../shared/corpora")
     p.add_argument("-o", "--output", type=Path, default=Path("models/cleaner.npz"),
                    help="the model file to write (its manifest goes beside it)")
-    p.add_argument("--data", type=Path, default=DATA_DIR, help="the team's data folder")
+    p.add_argument("--data", type=Path, help="the team's data folder (default: data/ of the "
+                   "checkout)")
     p.add_argument("--shared", type=Path, help="the shared folder holding corpora/")
     p.add_argument("--no-corpora", action="store_true", help="train on the team's data only")
     p.add_argument("--extra", type=Path, nargs="*", default=[],
@@ -603,7 +626,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("evaluate", help="score the model on held-out data beside baselines")
-    p.add_argument("--data", type=Path, default=None, help="the team's data folder")
+    p.add_argument("--data", type=Path, help="the team's data folder (default: data/ of the "
+                   "checkout)")
     p.add_argument("--shared", type=Path, help="the shared folder holding corpora/")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
     p.add_argument("--card", type=Path, help="also write a model card with these figures")

@@ -101,3 +101,16 @@ def test_set_changes_a_training_setting_and_the_manifest_records_it(tmp_path: Pa
         assert stop.value.code == 2
         err = capsys.readouterr().err
         assert "NAME=VALUE" in err or "keep_target takes a float" in err
+
+
+def test_train_and_evaluate_name_a_missing_data_or_shared_folder(tmp_path: Path, capsys):
+    # data/ is not in the wheel: an installed package must say so, not end in a traceback.
+    for command in (["train", "--no-corpora", "-o", str(tmp_path / "m.npz")], ["evaluate"]):
+        assert main([*command, "--data", str(tmp_path)]) == 2
+        err = capsys.readouterr().err
+        assert f"{tmp_path}: not the team's data folder" in err and "--data PATH" in err
+    assert not (tmp_path / "m.npz").exists()
+    for command in (["train", "-o", str(tmp_path / "m.npz")], ["evaluate"]):
+        assert main([*command, "--shared", str(tmp_path)]) == 2
+        assert f"--shared {tmp_path}: no corpora/ folder" in capsys.readouterr().err
+    assert not (tmp_path / "m.npz").exists()
