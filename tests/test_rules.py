@@ -49,3 +49,40 @@ def test_rule_decides_line(line: str, name: str) -> None:
 @pytest.mark.parametrize("line", LEFT_ALONE)
 def test_article_line_not_decided_by_a_rule(line: str) -> None:
     assert RuleSet().match(line).rule is None
+
+
+# Lines that probe where RE2 and Python's re differ: Unicode word characters and digits, word
+# boundaries after non-ASCII letters, white space other than spaces, long lines, many scripts.
+SCREEN_PROBES = [
+    "Фото: Иван Петров", "Foto: Øystein Ærø / NTB", "Bild: Zoë Ünal", "© 2024 Société Générale",
+    "Page ٣ of ٧", "Seite 2 von 5", "1 2 3 4 5 next", "١٢٣ shares", "12\u00a0345 views",
+    "Newsletter\tabonnieren", "ÉDONATIONS", "édonation", "Ädonate now", "x" * 400,
+    "Read more: " + "ä" * 300, "Home › Ünterseite › Ärger", "By Åsa Öberg and José Núñez",
+    "Cookie\u2009Policy", "Spende\u3000jetzt", "", "   ", "•", "— Share — Tweet —",
+]
+
+
+def test_screened_matching_gives_the_same_hits_as_line_by_line() -> None:
+    """With google-re2, match_many screens a batch in one pass; the hits must be those of
+    matching line by line with Python's re alone, on the team's lines, ui-strings of every
+    language (when ../shared is there) and lines that probe where the two engines differ."""
+    pytest.importorskip("re2", reason="google-re2 (the fast extra) is not installed")
+    from pathlib import Path
+
+    from cleaner.corpora import find_shared
+
+    root = Path(__file__).resolve().parent.parent
+    lines = list(SCREEN_PROBES) + [line for line, _ in MATCHES] + LEFT_ALONE
+    for path in sorted((root / "data" / "lines").glob("*.tsv")):
+        lines += [row.partition("\t")[2] for row in path.read_text(encoding="utf-8").splitlines()]
+    for path in sorted((root / "data" / "articles").glob("*/*.txt")):
+        lines += path.read_text(encoding="utf-8").splitlines()
+    shared = find_shared()
+    strings = shared / "corpora" / "ui-strings" / "strings.tsv" if shared else None
+    if strings and strings.exists():
+        rows = strings.read_text(encoding="utf-8").splitlines()[1:]
+        lines += [row.split("\t")[2] for row in rows]
+    screened, plain = RuleSet(), RuleSet(screen=False)
+    assert screened._screen is not None
+    assert screened.match_many(lines) == plain.match_many(lines)
+    assert any(hit.rule for hit in plain.match_many(lines)) and len(lines) > 5000
