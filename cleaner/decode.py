@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cleaner.document import ARTICLE_LABELS, LABELS, Decision, Line
+from cleaner.document import LABELS, Decision, Line
 from cleaner.rules import RuleHit
 
 #: How far (in non-blank lines) a closer may follow its opener.
@@ -50,9 +50,10 @@ CONTEXT_FEATURES: tuple[str, ...] = (
 
 
 def context_features(
-    lines: Sequence[Line], hits: Sequence[RuleHit], logits: np.ndarray
+    lines: Sequence[Line], hits: Sequence[RuleHit], logits: np.ndarray, words: np.ndarray
 ) -> np.ndarray:
-    """One row per non-blank line describing it and its neighbours (see CONTEXT_FEATURES)."""
+    """One row per non-blank line describing it and its neighbours (see CONTEXT_FEATURES);
+    ``words``: line_lengths of the lines."""
     n = len(lines)
     out = np.empty((n, len(CONTEXT_FEATURES)))  # filled column by column: few temporaries
     col = dict(zip(CONTEXT_FEATURES, out.T))
@@ -81,7 +82,6 @@ def context_features(
     col["position"][:] = idx / max(n - 1, 1)
     col["top3"][:] = idx < 3
     col["bottom3"][:] = idx >= n - 3
-    words = line_lengths(lines)
     np.log1p(words, out=col["log_words"])
     short = col["short"]
     short[:] = words <= 4
@@ -133,7 +133,8 @@ class Verdict:
 
 def line_lengths(lines: Sequence[Line]) -> np.ndarray:
     """Words per line, the unit in which a wrongly dropped line costs."""
-    return np.array([len(line.text.split()) for line in lines], dtype=np.float64)
+    return np.fromiter((len(line.text.split()) for line in lines), dtype=np.float64,
+                       count=len(lines))
 
 
 def drop_thresholds(words: np.ndarray, threshold: float, word_cost: float) -> np.ndarray:
@@ -180,13 +181,10 @@ def revise_with_context(
     """Context-sensitive revision (context_verdicts); a line keeps its own score and the
     reason ``model`` unless context changed its verdict."""
     boiler = context_verdicts(line_p, context_p, limits, words, ruled)
-    verdicts = []
-    for p0, p, b, limit in zip(line_p.tolist(), context_p.tolist(), boiler.tolist(),
-                               limits.tolist()):
-        own = p0 >= limit
-        verdicts.append(Verdict(p0 if b == own else p, b, reason="model" if b == own
-                                else "context"))
-    return verdicts
+    changed = boiler != (line_p >= limits)
+    reasons = ["context" if c else "model" for c in changed.tolist()]
+    return list(map(Verdict, np.where(changed, context_p, line_p).tolist(), boiler.tolist(),
+                    [None] * len(reasons), reasons))
 
 
 def is_heading(text: str) -> bool:
@@ -281,11 +279,11 @@ def expand_blocks(verdicts: list[Verdict], hits: Sequence[RuleHit]) -> None:
         i = end + 1
 
 
-def assign_labels(verdicts: list[Verdict], kind_p: np.ndarray) -> None:
-    """Name each line: the best boilerplate label if dropped, content or title if kept."""
-    article = np.array([lb in ARTICLE_LABELS for lb in LABELS])
-    boiler = np.array([v.boilerplate for v in verdicts], dtype=bool)
-    best = np.argmax(np.where(article != boiler[:, None], kind_p, -np.inf), axis=1)
+def assign_labels(verdicts: list[Verdict], labels: np.ndarray) -> None:
+    """Name each line: the likeliest boilerplate label if dropped, article label if kept
+    (``labels``: scores.likeliest_labels)."""
+    boiler = np.fromiter((v.boilerplate for v in verdicts), dtype=np.intp, count=len(verdicts))
+    best = labels[np.arange(len(verdicts)), boiler]
     for v, b in zip(verdicts, best.tolist()):
         if v.label is None:
             v.label = LABELS[b]
@@ -296,17 +294,18 @@ def decode(
     hits: Sequence[RuleHit],
     line_p: np.ndarray,
     context_p: np.ndarray,
-    kind_p: np.ndarray,
+    labels: np.ndarray,
     threshold: float,
     word_cost: float,
     keep: frozenset[str],
+    words: np.ndarray,
     repeated: Sequence[int] | None = None,
 ) -> list[Decision]:
     """Run the decoding steps in order and return one decision per non-blank line.
 
-    ``repeated`` gives, per line, in how many documents of its site it recurs (0: not repeated).
+    ``words``: line_lengths of the lines. ``repeated`` gives, per line, in how many documents
+    of its site it recurs (0: not repeated).
     """
-    words = line_lengths(lines)
     limits = drop_thresholds(words, threshold, word_cost)
     verdicts = revise_with_context(line_p, context_p, limits, words, ruled_lines(hits))
     revise_headings(verdicts, lines)
@@ -314,7 +313,7 @@ def decode(
         revise_with_repetition(verdicts, words, repeated)
     apply_line_rules(verdicts, hits)
     expand_blocks(verdicts, hits)
-    assign_labels(verdicts, kind_p)
+    assign_labels(verdicts, labels)
     return [
         Decision(line.number, line.text, v.label, v.label in keep, v.score, v.reason)
         for line, v in zip(lines, verdicts)

@@ -7,7 +7,9 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
-from cleaner.decode import context_features, decode
+import numpy as np
+
+from cleaner.decode import context_features, decode, line_lengths
 from cleaner.document import ARTICLE_LABELS, LABELS, Decision, Line, Result
 from cleaner.extract import NO_TEXT_EXTRACTED, html_to_text
 from cleaner.model import Model, sigmoid
@@ -83,35 +85,45 @@ class Cleaner:
         next cleaning. A line dropped in such a round says so in its reason (``<reason>:again``).
         """
         texts = [line.text for line in body]
+        words = line_lengths(body)  # the output strips trailing space only: the same words
         scores = self._scorer.scores(texts)
-        decisions = self._decide_once(body, scores, repeated)
+        decisions = self._decide_once(body, scores, words, repeated)
         while True:
-            kept = [d for d in decisions if d.keep]
-            numbers = {d.number for d in kept}
-            keep = [line.number in numbers for line in lines]
-            text = render(lines, keep)
-            if len(kept) == len(decisions) and all(d.text == d.text.rstrip() for d in kept):
-                return Result(text, tuple(decisions))  # the output shows every line as it was
-            shown = shown_lines(lines, keep)  # one per kept line
-            shown_texts = [line.text for line in shown]
-            kept_at = [i for i, d in enumerate(decisions) if d.keep]
-            shown_scores = self._scorer.scores(
-                shown_texts, ([texts[i] for i in kept_at], scores.take(kept_at)))
-            again = self._decide_once(shown, shown_scores, repeated)
-            if all(d.keep for d in again):
-                return Result(text, tuple(decisions))
-            later = {d.number: dataclasses.replace(a, number=d.number, text=d.text,
-                                                   reason=f"{a.reason}:again")
-                     for d, a in zip(kept, again, strict=True) if not a.keep}
+            keep = [False] * len(lines)
+            for d in decisions:
+                keep[d.number - 1] = d.keep  # segment numbers lines from 1
+            later = self._again(lines, keep, decisions, (texts, scores, words), repeated)
+            if not later:  # rendered once, when the round's intermediates are gone
+                return Result(render(lines, keep), tuple(decisions))
             decisions = [later.get(d.number, d) for d in decisions]
 
-    def _decide_once(self, body: list[Line], scores: LineScores,
+    def _again(self, lines: list[Line], keep: list[bool], decisions: list[Decision],
+               scored: tuple[list[str], LineScores, np.ndarray],
+               repeated: SiteRepeats | None) -> dict[int, Decision]:
+        """The kept lines decided again as the output shows them: the decisions of those that
+        go now, by line number (none when the output shows every line as it was)."""
+        kept_at = np.flatnonzero(np.fromiter((d.keep for d in decisions), dtype=bool,
+                                             count=len(decisions)))
+        kept = [decisions[i] for i in kept_at]
+        if len(kept) == len(decisions) and all(d.text == d.text.rstrip() for d in kept):
+            return {}
+        texts, scores, words = scored
+        shown = shown_lines(lines, keep)  # one per kept line
+        shown_scores = self._scorer.scores(
+            [line.text for line in shown], ([texts[i] for i in kept_at], scores.take(kept_at)))
+        again = self._decide_once(shown, shown_scores, words[kept_at], repeated)
+        return {d.number: dataclasses.replace(a, number=d.number, text=d.text,
+                                              reason=f"{a.reason}:again")
+                for d, a in zip(kept, again, strict=True) if not a.keep}
+
+    def _decide_once(self, body: list[Line], scores: LineScores, words: np.ndarray,
                      repeated: SiteRepeats | None) -> list[Decision]:
-        hits, logits, kind_p = scores.hits, scores.logits, scores.kind_p
-        context_p = self.model.context_probability(context_features(body, hits, logits))
+        hits, logits = scores.hits, scores.logits
+        context_p = self.model.context_probability(context_features(body, hits, logits, words))
         decisions = decode(
-            body, hits, sigmoid(logits), context_p, kind_p, self.threshold, self.word_cost,
-            self.keep, None if repeated is None else repeated.of([line.text for line in body]),
+            body, hits, sigmoid(logits), context_p, scores.labels, self.threshold, self.word_cost,
+            self.keep, words,
+            None if repeated is None else repeated.of([line.text for line in body]),
         )
         if self.patterns:
             decisions = [self._apply_patterns(d) for d in decisions]

@@ -446,7 +446,7 @@ def fit(docs: list[TrainDoc], lines: list[LabelledText], settings: Settings, log
     line = _fit_binary(stack.x[known], stack.y[known], stack.w[known], settings.line_c,
                        settings.seed)
 
-    ctx_x = np.vstack([context_features(d.lines, dh, oof[rows])
+    ctx_x = np.vstack([context_features(d.lines, dh, oof[rows], line_lengths(d.lines))
                        for d, dh, rows in zip(docs, stack.doc_hits, stack.doc_rows)])
     labelled = np.array([b is not None for d in docs for b in d.boiler])
     ctx_y = np.array([bool(b) for d in docs for b in d.boiler])
