@@ -18,7 +18,9 @@ machine may be shared.
 - cold start: `cleaner clean one.txt`.
 - peak RSS of one process on a generated folder of --rss-files small files.
 - `--jobs 2` against `--jobs 1` on the text folder, and the memory of all its processes
-  (proportional set sizes: the workers are forked and share the model's pages).
+  (proportional set sizes: the workers are forked and share the model's pages); beside it,
+  the time a plain Python loop takes to create as many files (what the file system costs),
+  and `--jobs 2` against `--jobs 1` again with the folder in memory (/dev/shm, where present).
 - with --baseline DIR: the text folder through the code of an earlier checkout and through
   this one, interleaved (`--jobs 1` CPU time, `--jobs 2` wall time), and whether their outputs
   are the same bytes.
@@ -69,6 +71,19 @@ C4_FILTER = (
     "            and 'javascript' not in line.lower() and 'cookie' not in line.lower()]\n"
     "    (out / p.name).write_text('\\n'.join(kept) + '\\n', encoding='utf-8')\n"
 )
+
+
+# Creating files costs the kernel, not Python: on the project's VM about 0.6 ms a file on its
+# disk, and two processes creating files in one folder take no less time than one.
+CREATE_FILES = (
+    "import sys, pathlib\n"
+    "out = pathlib.Path(sys.argv[1])\n"
+    "out.mkdir()\n"
+    "for i in range(int(sys.argv[2])):\n"
+    "    (out / f'{i:06d}.txt').write_bytes(b'x' * 3000)\n"
+)
+#: A memory file system, where present (Linux): the --jobs 2 row again without the disk.
+MEMORY_FS = Path("/dev/shm")
 
 
 def _sentences(text: str) -> list[str]:
@@ -235,6 +250,20 @@ def against(baseline: Path, src: Path, tmp: Path, runs: int) -> list[tuple[str, 
     return rows
 
 
+def jobs_in_memory(n_files: int, runs: int) -> str:
+    """`--jobs 2` over `--jobs 1` (wall) on the text folder made in MEMORY_FS."""
+    with tempfile.TemporaryDirectory(dir=MEMORY_FS) as name:
+        mem = Path(name)
+        (mem / "text").mkdir()
+        make_folder(mem / "text", n_files)
+        ratios = []
+        for i in range(runs):
+            one = timed(CLI + [str(mem / "text"), "-o", str(mem / f"j1_{i}"), "-j", "1"])[0]
+            two = timed(CLI + [str(mem / "text"), "-o", str(mem / f"j2_{i}"), "-j", "2"])[0]
+            ratios.append(one / two)
+    return f"{statistics.median(ratios):.2f}×"
+
+
 def _same_tree(a: Path, b: Path) -> bool:
     """Whether two output folders hold the same files with the same bytes (state aside)."""
     files = [sorted(p.relative_to(d) for p in d.rglob("*") if p.is_file()
@@ -344,6 +373,13 @@ def main() -> None:
                 ("peak memory (PSS), `--jobs 2` on the text folder, all processes: MB",
                  f"{max(rss2):.0f}"),
             ]
+            create = [timed([sys.executable, "-c", CREATE_FILES, str(tmp / f"c{i}"),
+                             str(args.files)])[0] for i in range(args.runs)]
+            rows.append((f"creating {args.files:,} files of 3 KB, plain Python, beside the "
+                         "outputs: s (wall)", f"{med(create):.2f}"))
+            if MEMORY_FS.is_dir():  # the same run again with no disk: file creation aside
+                rows.append((f"`--jobs 2` speed-up over `--jobs 1` (wall), folder and outputs "
+                             f"in memory ({MEMORY_FS})", jobs_in_memory(args.files, args.runs)))
         else:
             rows.append(("`--jobs 2` speed-up over `--jobs 1` (wall)", "n/a (needs --jobs)"))
         if args.baseline:

@@ -25,9 +25,11 @@ def test_speed_benchmark_runs():
                 "| HTML mode time / trafilatura alone |",
                 "| peak RSS, 20 files, one process: MB |",
                 "| `--jobs 2` speed-up over `--jobs 1` (wall) |",
+                "| creating 5 files of 3 KB, plain Python, beside the outputs: s (wall) |",
                 f"| `--jobs 1` CPU s, {ROOT.name} → this checkout (ratio) |",
                 f"| outputs of {ROOT.name} and this checkout | byte-identical |"):
         assert row in r.stdout
+    assert ("in memory (/dev/shm) |" in r.stdout) == Path("/dev/shm").is_dir()
 
 
 def test_batch_benchmark_runs(tmp_path: Path):
