@@ -324,7 +324,7 @@ class RuleSet:
         """``match`` of each text."""
         if self._screen is None or len(texts) < _SCREEN_LINES:
             return [self.match(t) for t in texts]
-        folded = [" ".join(t.split()).strip(_STRIP) for t in texts]
+        folded = [_fold(t) for t in texts]
         norms = [f.lower() for f in folded]
         may_rule, may_hint = self._screen.candidates(norms)
         return [self._match(f, n, i in may_rule, i in may_hint)
@@ -332,7 +332,7 @@ class RuleSet:
 
     def match(self, text: str) -> RuleHit:
         """Find the line rule that decides ``text`` (if short enough) and the hints in it."""
-        folded = " ".join(text.split()).strip(_STRIP)
+        folded = _fold(text)
         return self._match(folded, folded.lower(), True, True)
 
     def _match(self, folded: str, norm: str, may_rule: bool, may_hint: bool) -> RuleHit:
@@ -353,6 +353,11 @@ class RuleSet:
         if hit is None:  # one shared RuleHit per combination: most lines share "none"
             hit = self._hits[key] = RuleHit(rule, hints)
         return hit
+
+
+def _fold(text: str) -> str:
+    """The line as rules see it: white space folded, bullets and dashes stripped at its ends."""
+    return " ".join(text.split()).strip(_STRIP)
 
 
 #: Below this many lines a batch is matched line by line: the screen's fixed cost would not pay.
