@@ -8,7 +8,7 @@ context-sensitive step; each step is a named function and records what it change
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -37,6 +37,9 @@ HEADING_WORDS = 20
 REPEATED_FLOOR = 0.1
 MAX_REPEATED_SHARE = 0.7
 
+#: Lines whose context features are computed at a time (a 23-column row is 184 bytes).
+CONTEXT_BLOCK = 8192
+
 _CLIP = 8.0
 _WINDOW = 3
 
@@ -50,49 +53,62 @@ CONTEXT_FEATURES: tuple[str, ...] = (
 
 
 def context_features(
-    lines: Sequence[Line], hits: Sequence[RuleHit], logits: np.ndarray, words: np.ndarray
+    numbers: np.ndarray, hits: Sequence[RuleHit], logits: np.ndarray, words: np.ndarray
 ) -> np.ndarray:
     """One row per non-blank line describing it and its neighbours (see CONTEXT_FEATURES);
-    ``words``: line_lengths of the lines."""
-    n = len(lines)
-    out = np.empty((n, len(CONTEXT_FEATURES)))  # filled column by column: few temporaries
-    col = dict(zip(CONTEXT_FEATURES, out.T))
-    z = col["z"]
-    z[:] = np.clip(np.asarray(logits, dtype=np.float64), -_CLIP, _CLIP)
-    pad = np.concatenate([np.zeros(2), z, np.zeros(2)])
-    col["z_prev"][:] = pad[1:-3]
-    col["z_next"][:] = pad[3:-1]
-    col["z_prev2"][:] = pad[:-4]
-    col["z_next2"][:] = pad[4:]
-    del pad
-    idx = np.arange(n)
-    col["no_prev"][:] = idx == 0
-    col["no_next"][:] = idx == n - 1
-    csum = np.concatenate([[0.0], np.cumsum(z)])
-    lo = np.maximum(idx - _WINDOW, 0)
-    hi = np.minimum(idx + _WINDOW + 1, n)
-    col["z_window_mean"][:] = (csum[hi] - csum[lo] - z) / np.maximum(hi - lo - 1, 1)
-    del csum, lo, hi
-    np.maximum(col["z_prev"], col["z_next"], out=col["z_neighbour_max"])
-    np.minimum(col["z_prev"], col["z_next"], out=col["z_neighbour_min"])
-    ruled = col["rule"]
-    ruled[:] = ruled_lines(hits)
-    col["rule_prev"][:] = np.concatenate([[0.0], ruled[:-1]]) if n else ruled
-    col["rule_next"][:] = np.concatenate([ruled[1:], [0.0]]) if n else ruled
-    col["position"][:] = idx / max(n - 1, 1)
-    col["top3"][:] = idx < 3
-    col["bottom3"][:] = idx >= n - 3
-    np.log1p(words, out=col["log_words"])
-    short = col["short"]
-    short[:] = words <= 4
-    numbers = np.array([line.number for line in lines])
-    gaps = np.diff(numbers) > 1
-    col["blank_before"][:] = np.concatenate([[True], gaps]) if n else gaps
-    col["blank_after"][:] = np.concatenate([gaps, [True]]) if n else gaps
-    np.log1p(_run_lengths(z > 0), out=col["log_run"])
-    np.multiply(z, short, out=col["z_short"])
-    np.multiply(z, (idx < 3) | (idx >= n - 3), out=col["z_edge"])
-    return out
+    ``numbers``: the lines' numbers in the text (blank lines between them count), ``words``:
+    line_lengths of the lines."""
+    return next(context_blocks(numbers, hits, logits, words, block=max(len(numbers), 1)))
+
+
+def context_blocks(
+    numbers: np.ndarray, hits: Sequence[RuleHit], logits: np.ndarray, words: np.ndarray,
+    block: int = CONTEXT_BLOCK,
+) -> Iterator[np.ndarray]:
+    """The rows of context_features, ``block`` rows at a time (the same values: every column
+    is computed element by element from whole-document vectors), so that a document of a
+    million lines never holds all its rows at once."""
+    n = len(numbers)
+    z = np.clip(np.asarray(logits, dtype=np.float64), -_CLIP, _CLIP)
+    z_pad = np.concatenate([np.zeros(2), z, np.zeros(2)])
+    z_sum = np.concatenate([[0.0], np.cumsum(z)])
+    ruled = np.concatenate([[False], ruled_lines(hits), [False]])
+    blank = np.concatenate([[True], np.diff(numbers) > 1, [True]])  # a gap before each line
+    log_run = np.log1p(_run_lengths(z > 0))
+    for a in range(0, n, block):
+        b = min(a + block, n)
+        out = np.empty((b - a, len(CONTEXT_FEATURES)))  # filled column by column
+        col = dict(zip(CONTEXT_FEATURES, out.T))
+        idx = np.arange(a, b)
+        col["z"][:] = z[a:b]
+        col["z_prev"][:] = z_pad[a + 1 : b + 1]
+        col["z_next"][:] = z_pad[a + 3 : b + 3]
+        col["z_prev2"][:] = z_pad[a:b]
+        col["z_next2"][:] = z_pad[a + 4 : b + 4]
+        col["no_prev"][:] = idx == 0
+        col["no_next"][:] = idx == n - 1
+        lo = np.maximum(idx - _WINDOW, 0)
+        hi = np.minimum(idx + _WINDOW + 1, n)
+        col["z_window_mean"][:] = (z_sum[hi] - z_sum[lo] - z[a:b]) / np.maximum(hi - lo - 1, 1)
+        np.maximum(col["z_prev"], col["z_next"], out=col["z_neighbour_max"])
+        np.minimum(col["z_prev"], col["z_next"], out=col["z_neighbour_min"])
+        col["rule"][:] = ruled[a + 1 : b + 1]
+        col["rule_prev"][:] = ruled[a:b]
+        col["rule_next"][:] = ruled[a + 2 : b + 2]
+        col["position"][:] = idx / max(n - 1, 1)
+        col["top3"][:] = idx < 3
+        col["bottom3"][:] = idx >= n - 3
+        np.log1p(words[a:b], out=col["log_words"])
+        short = col["short"]
+        short[:] = words[a:b] <= 4
+        col["blank_before"][:] = blank[a:b]
+        col["blank_after"][:] = blank[a + 1 : b + 1]
+        col["log_run"][:] = log_run[a:b]
+        np.multiply(z[a:b], short, out=col["z_short"])
+        np.multiply(z[a:b], (idx < 3) | (idx >= n - 3), out=col["z_edge"])
+        yield out
+    if not n:
+        yield np.empty((0, len(CONTEXT_FEATURES)))
 
 
 def ruled_lines(hits: Sequence[RuleHit]) -> np.ndarray:
@@ -121,14 +137,27 @@ def _run_lengths(flags: np.ndarray) -> np.ndarray:
     return np.repeat(lengths, lengths).astype(np.float64)
 
 
-@dataclass(slots=True)
-class Verdict:
-    """A line's state while decoding; becomes a Decision at the end."""
+@dataclass
+class Verdicts:
+    """The lines' states while decoding, an entry per line in arrays and lists rather than an
+    object a line (a document of 300,000 lines decodes in a few MB); decisions() makes them the
+    Decisions of a Result."""
 
-    score: float
-    boilerplate: bool
-    label: str | None = None
-    reason: str = "model"
+    score: np.ndarray  # float64: the P(boilerplate) that decided each line
+    boilerplate: np.ndarray  # bool
+    label: list[str | None]  # None until a step or assign_labels names the line
+    reason: list[str]
+    keep: np.ndarray | None = None  # bool, once the lines are named (decode)
+
+    def decisions(self, lines: Sequence[Line]) -> tuple[Decision, ...]:
+        """The Decision of each of ``lines``, the lines decided."""
+        return tuple(map(Decision, [line.number for line in lines], [line.text for line in lines],
+                         self.label, self.keep.tolist(), self.score.tolist(), self.reason))
+
+
+def line_numbers(lines: Sequence[Line]) -> np.ndarray:
+    """Each line's number in its text, as context_features takes them."""
+    return np.fromiter((line.number for line in lines), dtype=np.int64, count=len(lines))
 
 
 def line_lengths(lines: Sequence[Line]) -> np.ndarray:
@@ -177,14 +206,13 @@ def context_verdicts(
 def revise_with_context(
     line_p: np.ndarray, context_p: np.ndarray, limits: np.ndarray, words: np.ndarray,
     ruled: np.ndarray,
-) -> list[Verdict]:
+) -> Verdicts:
     """Context-sensitive revision (context_verdicts); a line keeps its own score and the
     reason ``model`` unless context changed its verdict."""
     boiler = context_verdicts(line_p, context_p, limits, words, ruled)
     changed = boiler != (line_p >= limits)
-    reasons = ["context" if c else "model" for c in changed.tolist()]
-    return list(map(Verdict, np.where(changed, context_p, line_p).tolist(), boiler.tolist(),
-                    [None] * len(reasons), reasons))
+    return Verdicts(np.where(changed, context_p, line_p), boiler, [None] * len(boiler),
+                    ["context" if c else "model" for c in changed.tolist()])
 
 
 def is_heading(text: str) -> bool:
@@ -193,23 +221,23 @@ def is_heading(text: str) -> bool:
     return 0 < len(stripped.split()) <= HEADING_WORDS and stripped[-1] not in ".,;:!?|…»>"
 
 
-def revise_headings(verdicts: list[Verdict], lines: Sequence[Line]) -> None:
+def revise_headings(verdicts: Verdicts, texts: Sequence[str], words: np.ndarray) -> None:
     """A heading condemned by its neighbours alone is kept if article prose follows it.
 
     Headlines sit right above share bars, bylines and error widgets, so context alone would
     drag them into the block; jusText keeps headings near good paragraphs the same way.
     """
-    for i, (v, line) in enumerate(zip(verdicts, lines)):
-        if v.reason != "context" or not is_heading(line.text):
+    boiler, reason = verdicts.boilerplate, verdicts.reason
+    for i in [i for i, r in enumerate(reason) if r == "context"]:
+        if not is_heading(texts[i]):
             continue
-        following = range(i + 1, min(len(lines), i + 1 + MAX_HEADING_DISTANCE))
-        if any(not verdicts[j].boilerplate and len(lines[j].text.split()) > LONG_LINE_WORDS
-               for j in following):
-            v.boilerplate, v.reason = False, "context:heading"
+        following = range(i + 1, min(len(texts), i + 1 + MAX_HEADING_DISTANCE))
+        if any(not boiler[j] and words[j] > LONG_LINE_WORDS for j in following):
+            boiler[i], reason[i] = False, "context:heading"
 
 
 def revise_with_repetition(
-    verdicts: list[Verdict], words: np.ndarray, repeated: Sequence[int]
+    verdicts: Verdicts, words: np.ndarray, repeated: Sequence[int]
 ) -> None:
     """Lines that recur in many documents of their site go unless the model is sure of them.
 
@@ -223,20 +251,21 @@ def revise_with_repetition(
     counts = np.asarray(repeated)
     if words[counts > 0].sum() > MAX_REPEATED_SHARE * words.sum():
         return
+    boiler, reason = verdicts.boilerplate, verdicts.reason
     for start, end in runs(counts > 0):
-        run = verdicts[start:end]
-        unsure = [v.score >= REPEATED_FLOOR for v in run]
-        if counts[start] and 2 * sum(unsure) > len(run):
-            for v, docs in zip(run, counts[start:end]):
-                if not v.boilerplate:
-                    v.boilerplate, v.reason = True, f"repeated:{docs}docs"
+        unsure = np.count_nonzero(verdicts.score[start:end] >= REPEATED_FLOOR)
+        if counts[start] and 2 * unsure > end - start:
+            for i in range(start, end):
+                if not boiler[i]:
+                    boiler[i], reason[i] = True, f"repeated:{counts[i]}docs"
 
 
-def apply_line_rules(verdicts: list[Verdict], hits: Sequence[RuleHit]) -> None:
+def apply_line_rules(verdicts: Verdicts, hits: Sequence[RuleHit]) -> None:
     """A whole-line rule decides its line outright."""
-    for v, hit in zip(verdicts, hits):
+    for i, hit in enumerate(hits):
         if hit.rule is not None:
-            v.boilerplate, v.label, v.reason = True, hit.rule.label, f"rule:{hit.rule.name}"
+            verdicts.boilerplate[i] = True
+            verdicts.label[i], verdicts.reason[i] = hit.rule.label, f"rule:{hit.rule.name}"
 
 
 def _role(hit: RuleHit, role: str, label: str | None = None) -> bool:
@@ -244,53 +273,53 @@ def _role(hit: RuleHit, role: str, label: str | None = None) -> bool:
     return rule is not None and rule.role == role and label in (None, rule.label)
 
 
-def _extend(verdicts: list[Verdict], hits: Sequence[RuleHit], start: int, step: int) -> int:
+def _extend(score: np.ndarray, hits: Sequence[RuleHit], start: int, step: int) -> int:
     """Walk from ``start`` while the next line scores at least BLOCK_FLOOR or is a rule line."""
     end = start
-    while (0 <= end + step < len(verdicts) and abs(end + step - start) < MAX_BLOCK_LINES
-           and (verdicts[end + step].score >= BLOCK_FLOOR or hits[end + step].rule)):
+    while (0 <= end + step < len(score) and abs(end + step - start) < MAX_BLOCK_LINES
+           and (score[end + step] >= BLOCK_FLOOR or hits[end + step].rule)):
         end += step
     return end
 
 
-def expand_blocks(verdicts: list[Verdict], hits: Sequence[RuleHit]) -> None:
+def expand_blocks(verdicts: Verdicts, hits: Sequence[RuleHit]) -> None:
     """Blocks bounded by rules: an appeal runs from its opener to its closing button.
 
     An opener runs to its closer, or without one on while its lines score high; a closer
     without an opener reaches back the same way over the lines that score high above it.
     """
-    n = len(verdicts)
+    n = len(hits)
     i = 0
     while i < n:
         if _role(hits[i], "opener"):
             label = hits[i].rule.label
             end = next((j for j in range(i + 1, min(n, i + MAX_BLOCK_LINES))
                         if _role(hits[j], "closer", label)), None)
-            start, end = i, _extend(verdicts, hits, i, 1) if end is None else end
+            start, end = i, _extend(verdicts.score, hits, i, 1) if end is None else end
         elif _role(hits[i], "closer"):
-            start, end = _extend(verdicts, hits, i, -1), i
+            start, end = _extend(verdicts.score, hits, i, -1), i
         else:
             i += 1
             continue
         rule = hits[start].rule if _role(hits[start], "opener") else hits[end].rule
-        for v in verdicts[start : end + 1]:
-            if not v.reason.startswith("rule:"):
-                v.boilerplate, v.label, v.reason = True, rule.label, f"block:{rule.name}"
+        for j in range(start, end + 1):
+            if not verdicts.reason[j].startswith("rule:"):
+                verdicts.boilerplate[j] = True
+                verdicts.label[j], verdicts.reason[j] = rule.label, f"block:{rule.name}"
         i = end + 1
 
 
-def assign_labels(verdicts: list[Verdict], labels: np.ndarray) -> None:
+def assign_labels(verdicts: Verdicts, labels: np.ndarray) -> None:
     """Name each line: the likeliest boilerplate label if dropped, article label if kept
     (``labels``: scores.likeliest_labels)."""
-    boiler = np.fromiter((v.boilerplate for v in verdicts), dtype=np.intp, count=len(verdicts))
-    best = labels[np.arange(len(verdicts)), boiler]
-    for v, b in zip(verdicts, best.tolist()):
-        if v.label is None:
-            v.label = LABELS[b]
+    boiler = verdicts.boilerplate
+    best = labels[np.arange(len(boiler)), boiler.astype(np.intp)]
+    verdicts.label = [LABELS[b] if label is None else label
+                      for label, b in zip(verdicts.label, best.tolist())]
 
 
 def decode(
-    lines: Sequence[Line],
+    texts: Sequence[str],
     hits: Sequence[RuleHit],
     line_p: np.ndarray,
     context_p: np.ndarray,
@@ -300,21 +329,21 @@ def decode(
     keep: frozenset[str],
     words: np.ndarray,
     repeated: Sequence[int] | None = None,
-) -> list[Decision]:
-    """Run the decoding steps in order and return one decision per non-blank line.
+) -> Verdicts:
+    """Run the decoding steps in order and return the verdicts on the non-blank lines
+    ``texts``, each named and kept or not.
 
     ``words``: line_lengths of the lines. ``repeated`` gives, per line, in how many documents
     of its site it recurs (0: not repeated).
     """
     limits = drop_thresholds(words, threshold, word_cost)
     verdicts = revise_with_context(line_p, context_p, limits, words, ruled_lines(hits))
-    revise_headings(verdicts, lines)
+    revise_headings(verdicts, texts, words)
     if repeated is not None:
         revise_with_repetition(verdicts, words, repeated)
     apply_line_rules(verdicts, hits)
     expand_blocks(verdicts, hits)
     assign_labels(verdicts, labels)
-    return [
-        Decision(line.number, line.text, v.label, v.label in keep, v.score, v.reason)
-        for line, v in zip(lines, verdicts)
-    ]
+    verdicts.keep = np.fromiter(map(keep.__contains__, verdicts.label), dtype=bool,
+                                count=len(texts))
+    return verdicts

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
-from cleaner.decode import context_features, decode, line_lengths
-from cleaner.document import ARTICLE_LABELS, LABELS, Decision, Line, Result
+from cleaner.decode import Verdicts, context_blocks, decode, line_lengths, line_numbers
+from cleaner.document import ARTICLE_LABELS, LABELS, Line, Result
 from cleaner.extract import NO_TEXT_EXTRACTED, html_to_text
 from cleaner.model import Model, sigmoid
 from cleaner.patterns import UserRule, first_match
@@ -85,56 +84,55 @@ class Cleaner:
         next cleaning. A line dropped in such a round says so in its reason (``<reason>:again``).
         """
         texts = [line.text for line in body]
+        numbers = line_numbers(body)
         words = line_lengths(body)  # the output strips trailing space only: the same words
         scores = self._scorer.scores(texts)
-        decisions = self._decide_once(body, scores, words, repeated)
-        while True:
-            keep = [False] * len(lines)
-            for d in decisions:
-                keep[d.number - 1] = d.keep  # segment numbers lines from 1
-            later = self._again(lines, keep, decisions, (texts, scores, words), repeated)
-            if not later:  # rendered once, when the round's intermediates are gone
-                return Result(render(lines, keep), tuple(decisions))
-            decisions = [later.get(d.number, d) for d in decisions]
+        verdicts = self._decide_once(texts, numbers, scores, words, repeated)
+        while self._again(lines, numbers, verdicts, (texts, scores, words), repeated):
+            pass
+        return Result(render(lines, _kept(lines, numbers, verdicts)), verdicts.decisions(body))
 
-    def _again(self, lines: list[Line], keep: list[bool], decisions: list[Decision],
+    def _again(self, lines: list[Line], numbers: np.ndarray, verdicts: Verdicts,
                scored: tuple[list[str], LineScores, np.ndarray],
-               repeated: SiteRepeats | None) -> dict[int, Decision]:
-        """The kept lines decided again as the output shows them: the decisions of those that
-        go now, by line number (none when the output shows every line as it was)."""
-        kept_at = np.flatnonzero(np.fromiter((d.keep for d in decisions), dtype=bool,
-                                             count=len(decisions)))
-        kept = [decisions[i] for i in kept_at]
-        if len(kept) == len(decisions) and all(d.text == d.text.rstrip() for d in kept):
-            return {}
+               repeated: SiteRepeats | None) -> bool:
+        """Decide the kept lines again as the output shows them; the verdicts of those that go
+        now replace theirs. Whether any went (none when the output shows every line as it
+        was)."""
         texts, scores, words = scored
-        shown = shown_lines(lines, keep)  # one per kept line
+        kept_at = np.flatnonzero(verdicts.keep)
+        if len(kept_at) == len(texts) and all(t == t.rstrip() for t in texts):
+            return False
+        shown_numbers, shown = shown_lines(lines, _kept(lines, numbers, verdicts))
         shown_scores = self._scorer.scores(
-            [line.text for line in shown], ([texts[i] for i in kept_at], scores.take(kept_at)))
-        again = self._decide_once(shown, shown_scores, words[kept_at], repeated)
-        return {d.number: dataclasses.replace(a, number=d.number, text=d.text,
-                                              reason=f"{a.reason}:again")
-                for d, a in zip(kept, again, strict=True) if not a.keep}
+            shown, ([texts[i] for i in kept_at], scores.take(kept_at)))
+        again = self._decide_once(shown, np.array(shown_numbers, dtype=np.int64), shown_scores,
+                                  words[kept_at], repeated)
+        gone = np.flatnonzero(~again.keep).tolist()
+        for j, i in zip(gone, kept_at[gone].tolist()):
+            verdicts.score[i], verdicts.boilerplate[i] = again.score[j], again.boilerplate[j]
+            verdicts.label[i], verdicts.keep[i] = again.label[j], False
+            verdicts.reason[i] = f"{again.reason[j]}:again"
+        return bool(gone)
 
-    def _decide_once(self, body: list[Line], scores: LineScores, words: np.ndarray,
-                     repeated: SiteRepeats | None) -> list[Decision]:
+    def _decide_once(self, texts: list[str], numbers: np.ndarray, scores: LineScores,
+                     words: np.ndarray, repeated: SiteRepeats | None) -> Verdicts:
         hits, logits = scores.hits, scores.logits
-        context_p = self.model.context_probability(context_features(body, hits, logits, words))
-        decisions = decode(
-            body, hits, sigmoid(logits), context_p, scores.labels, self.threshold, self.word_cost,
-            self.keep, words,
-            None if repeated is None else repeated.of([line.text for line in body]),
+        context_p = np.concatenate([self.model.context_probability(block) for block
+                                    in context_blocks(numbers, hits, logits, words)])
+        verdicts = decode(
+            texts, hits, sigmoid(logits), context_p, scores.labels, self.threshold,
+            self.word_cost, self.keep, words, None if repeated is None else repeated.of(texts),
         )
         if self.patterns:
-            decisions = [self._apply_patterns(d) for d in decisions]
-        return decisions
+            self._apply_patterns(verdicts, texts)
+        return verdicts
 
-    def _apply_patterns(self, decision: Decision) -> Decision:
-        rule = first_match(self.patterns, decision.text)
-        if rule is None:
-            return decision
-        return dataclasses.replace(decision, label=rule.label, keep=rule.label in self.keep,
-                                   reason=f"pattern:{rule.name}")
+    def _apply_patterns(self, verdicts: Verdicts, texts: list[str]) -> None:
+        for i, text in enumerate(texts):
+            rule = first_match(self.patterns, text)
+            if rule is not None:
+                verdicts.label[i], verdicts.keep[i] = rule.label, rule.label in self.keep
+                verdicts.reason[i] = f"pattern:{rule.name}"
 
     def clean(self, text: str, repeated: SiteRepeats | None = None) -> str:
         """The cleaned text only."""
@@ -170,6 +168,14 @@ def policy(keep: Iterable[str], drop: Iterable[str]) -> frozenset[str]:
         raise ValueError(f"this policy keeps no article label ({', '.join(sorted(ARTICLE_LABELS))})"
                          ": it would drop every article line")
     return kept
+
+
+def _kept(lines: list[Line], numbers: np.ndarray, verdicts: Verdicts) -> np.ndarray:
+    """Whether each line of the text, blank ones included, is kept (``numbers``: those of the
+    lines decided)."""
+    keep = np.zeros(len(lines), dtype=bool)
+    keep[numbers - 1] = verdicts.keep  # segment numbers lines from 1
+    return keep
 
 
 def _check_text(text: object) -> None:

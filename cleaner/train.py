@@ -34,6 +34,7 @@ from cleaner.decode import (
     context_features,
     context_verdicts,
     line_lengths,
+    line_numbers,
     ruled_lines,
 )
 from cleaner.document import ARTICLE_LABELS, LABELS, Line
@@ -446,7 +447,7 @@ def fit(docs: list[TrainDoc], lines: list[LabelledText], settings: Settings, log
     line = _fit_binary(stack.x[known], stack.y[known], stack.w[known], settings.line_c,
                        settings.seed)
 
-    ctx_x = np.vstack([context_features(d.lines, dh, oof[rows], line_lengths(d.lines))
+    ctx_x = np.vstack([context_features(line_numbers(d.lines), dh, oof[rows], line_lengths(d.lines))
                        for d, dh, rows in zip(docs, stack.doc_hits, stack.doc_rows)])
     labelled = np.array([b is not None for d in docs for b in d.boiler])
     ctx_y = np.array([bool(b) for d in docs for b in d.boiler])

@@ -14,7 +14,7 @@ def _revise(line_p: list[float], context_p: list[float], ruled: list[bool] | Non
             words: np.ndarray = SHORT):
     verdicts = revise_with_context(np.array(line_p), np.array(context_p), LIMITS, words,
                                    np.array(ruled or [False] * 5))
-    return [v.boilerplate for v in verdicts], [v.reason for v in verdicts]
+    return verdicts.boilerplate.tolist(), verdicts.reason
 
 
 def test_context_alone_drops_no_line_its_own_score_keeps():
@@ -73,5 +73,5 @@ def test_scores_agree_with_the_decision():
     verdicts = revise_with_context(np.array([0.9, 0.3, 0.1, 0.8, 0.2]),
                                    np.array([0.9, 0.8, 0.6, 0.2, 0.7]), LIMITS, SHORT,
                                    np.zeros(5, dtype=bool))
-    for v, limit in zip(verdicts, LIMITS):
-        assert (v.score >= limit) == v.boilerplate
+    for score, boilerplate, limit in zip(verdicts.score, verdicts.boilerplate, LIMITS):
+        assert (score >= limit) == boilerplate

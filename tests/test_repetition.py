@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from cleaner import Cleaner
 from cleaner.cli import main
-from cleaner.decode import Verdict, revise_with_repetition
+from cleaner.decode import Verdicts, revise_with_repetition
 from cleaner.repetition import (
     RepeatIndex,
     count_repeats,
@@ -129,22 +129,23 @@ def test_one_document_use_is_unchanged(cleaner):
 
 def test_a_repeated_run_goes_whole_when_most_of_it_is_unsure_and_sure_lines_stay():
     def verdicts(scores):
-        return [Verdict(p, False) for p in scores]
+        return Verdicts(np.array(scores), np.zeros(len(scores), dtype=bool), [None] * len(scores),
+                        ["model"] * len(scores))
 
     words = np.full(6, 12.0)
     # A run of three repeated lines, two of them at or above the floor: all three go.
     run = verdicts([0.02, 0.3, 0.5, 0.01, 0.01, 0.01])
     revise_with_repetition(run, words, [40, 40, 40, 0, 0, 0])
-    assert [v.boilerplate for v in run] == [True, True, True, False, False, False]
-    assert run[0].reason == "repeated:40docs" and run[3].reason == "model"
+    assert run.boilerplate.tolist() == [True, True, True, False, False, False]
+    assert run.reason[0] == "repeated:40docs" and run.reason[3] == "model"
     # A lone repeated line the model is sure of (a quote) stays; an unsure one goes.
     lone = verdicts([0.01, 0.02, 0.01, 0.2, 0.01, 0.01])
     revise_with_repetition(lone, words, [0, 9, 0, 9, 0, 0])
-    assert [v.boilerplate for v in lone] == [False, False, False, True, False, False]
+    assert lone.boilerplate.tolist() == [False, False, False, True, False, False]
     # Most of the document's words repeated: a copy, left alone.
     copy = verdicts([0.5] * 6)
     revise_with_repetition(copy, words, [9, 9, 9, 9, 9, 0])
-    assert not any(v.boilerplate for v in copy)
+    assert not copy.boilerplate.any()
 
 
 def _outputs(out: Path) -> dict[str, bytes]:

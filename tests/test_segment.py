@@ -46,4 +46,5 @@ def test_shown_lines_are_the_rendered_text_segmented(rows):
     lines = segment("\n".join(text for text, _ in rows))
     keep = [kept for _, kept in rows][: len(lines)]
     shown = [line for line in segment(render(lines, keep)) if not line.blank]
-    assert shown_lines(lines, keep) == shown
+    assert shown_lines(lines, keep) == ([line.number for line in shown],
+                                        [line.text for line in shown])
