@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
-from cleaner.segment import segment
+from cleaner.segment import split_lines
 
 #: A line is repeated when it occurs in at least max(MIN_DOCS, SHARE x documents of the site).
 MIN_DOCS = 3
@@ -34,26 +34,37 @@ MIN_SITE_DOCS = 10
 
 def line_key(text: str) -> int:
     """An 8-byte hash of the line, casefolded and with whitespace folded."""
-    return _digest(text.casefold())
+    return _key(_norm(text.casefold()))
 
 
 def line_keys(texts: Sequence[str]) -> list[int]:
     """line_key of each text, casefolded all at once (case folding has no context, so the
     texts joined by line breaks fold as each one does)."""
+    return list(map(_key, map(_norm, _casefolded(texts))))
+
+
+def _casefolded(texts: Sequence[str]) -> list[str]:
     folded = "\n".join(texts).casefold().split("\n")
     if len(folded) != len(texts):  # a text holding a line break itself
         folded = [text.casefold() for text in texts]
-    return list(map(_digest, folded))
+    return folded
 
 
-def _digest(folded: str) -> int:
-    norm = " ".join(folded.split()).encode("utf-8", "surrogatepass")  # a lone surrogate too
+def _norm(folded: str) -> bytes:
+    """The text's words joined by single spaces, as bytes (a lone surrogate too)."""
+    return " ".join(folded.split()).encode("utf-8", "surrogatepass")
+
+
+def _key(norm: bytes) -> int:
     return int.from_bytes(hashlib.blake2b(norm, digest_size=8).digest(), "big")
 
 
 def document_keys(text: str) -> tuple[int, set[int]]:
-    """A document's own hash and the hashes of its distinct non-blank lines."""
-    return line_key(text), set(line_keys([line.text for line in segment(text) if not line.blank]))
+    """A document's own hash (line_key of the whole text) and the hashes of its distinct
+    non-blank lines. The whole text's words are its lines' words in order, so its normalised
+    form is theirs joined by spaces, and the text is folded and split once."""
+    norms = list(map(_norm, _casefolded([t for t in split_lines(text) if t.strip()])))
+    return _key(b" ".join(norms)), set(map(_key, norms))
 
 
 def site_of_url(url: str) -> str:

@@ -17,11 +17,13 @@ from cleaner.decode import Verdicts, revise_with_repetition
 from cleaner.repetition import (
     RepeatIndex,
     count_repeats,
+    document_keys,
     line_key,
     line_keys,
     site_of_path,
     site_of_url,
 )
+from cleaner.segment import segment
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -188,6 +190,15 @@ def test_jsonl_records_take_their_site_from_the_url_field(tmp_path: Path):
                 max_size=6))
 def test_line_keys_of_a_batch_are_each_lines_key(texts):
     assert line_keys(texts) == [line_key(t) for t in texts]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.text(max_size=30), st.sampled_from(
+    ["ΣΑΣ", "İx", "Straße ", "\r\n", "\r", "\u2028", " \t", "\ud800"])), max_size=8))
+def test_document_keys_are_the_key_of_the_text_and_of_each_line(parts):
+    text = "\n".join(parts)
+    lines = [line.text for line in segment(text) if not line.blank]
+    assert document_keys(text) == (line_key(text), set(line_keys(lines)))
 
 
 def test_document_hashes_stay_distinct_across_folds(monkeypatch):
