@@ -8,7 +8,7 @@ context-sensitive step; each step is a named function and records what it change
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -37,9 +37,6 @@ HEADING_WORDS = 20
 REPEATED_FLOOR = 0.1
 MAX_REPEATED_SHARE = 0.7
 
-#: Lines whose context features are computed at a time (a 23-column row is 184 bytes).
-CONTEXT_BLOCK = 8192
-
 _CLIP = 8.0
 _WINDOW = 3
 
@@ -52,63 +49,94 @@ CONTEXT_FEATURES: tuple[str, ...] = (
 )
 
 
+class Spans:
+    """The documents of a batch of lines, end to end: where each begins, and for every line the
+    first and last line of its document. Decoding never looks across a document's edge, so a
+    document decodes the same alone or in any batch."""
+
+    def __init__(self, starts: Sequence[int], n: int) -> None:
+        self.starts = np.asarray(starts, dtype=np.int64)  # ascending; no empty document
+        self.ends = np.append(self.starts[1:], n)
+        sizes = self.ends - self.starts
+        self.doc = np.repeat(np.arange(len(sizes)), sizes)  # each line's document
+        self.first = self.starts[self.doc]
+        self.last = (self.ends - 1)[self.doc]
+
+    @classmethod
+    def of(cls, sizes: Sequence[int]) -> Spans:
+        """The spans of documents of these (non-zero) numbers of lines."""
+        ends = np.cumsum(np.asarray(sizes, dtype=np.int64))
+        return cls(ends - sizes, int(ends[-1]) if len(ends) else 0)
+
+
+def _one(n: int) -> Spans:
+    return Spans([0] if n else [], n)
+
+
 def context_features(
-    numbers: np.ndarray, hits: Sequence[RuleHit], logits: np.ndarray, words: np.ndarray
-) -> np.ndarray:
-    """One row per non-blank line describing it and its neighbours (see CONTEXT_FEATURES);
-    ``numbers``: the lines' numbers in the text (blank lines between them count), ``words``:
-    line_lengths of the lines."""
-    return next(context_blocks(numbers, hits, logits, words, block=max(len(numbers), 1)))
-
-
-def context_blocks(
     numbers: np.ndarray, hits: Sequence[RuleHit], logits: np.ndarray, words: np.ndarray,
-    block: int = CONTEXT_BLOCK,
+    spans: Spans | None = None,
+) -> np.ndarray:
+    """One row per non-blank line describing it and its neighbours (see CONTEXT_FEATURES)."""
+    columns = list(context_columns(numbers, hits, logits, words, spans))
+    return np.column_stack(columns).astype(np.float64)
+
+
+def context_columns(
+    numbers: np.ndarray, hits: Sequence[RuleHit], logits: np.ndarray, words: np.ndarray,
+    spans: Spans | None = None,
 ) -> Iterator[np.ndarray]:
-    """The rows of context_features, ``block`` rows at a time (the same values: every column
-    is computed element by element from whole-document vectors), so that a document of a
-    million lines never holds all its rows at once."""
+    """The columns of context_features in order, one value per line of a batch of documents
+    (``spans``; one document if None). ``numbers``: the lines' numbers in their texts (blank
+    lines between them count), ``words``: line_lengths of the lines. Each value is computed
+    from its own line and its document's lines alone, so batching changes no value."""
     n = len(numbers)
-    z = np.clip(np.asarray(logits, dtype=np.float64), -_CLIP, _CLIP)
-    z_pad = np.concatenate([np.zeros(2), z, np.zeros(2)])
-    z_sum = np.concatenate([[0.0], np.cumsum(z)])
-    ruled = np.concatenate([[False], ruled_lines(hits), [False]])
-    blank = np.concatenate([[True], np.diff(numbers) > 1, [True]])  # a gap before each line
-    log_run = np.log1p(_run_lengths(z > 0))
-    for a in range(0, n, block):
-        b = min(a + block, n)
-        out = np.empty((b - a, len(CONTEXT_FEATURES)))  # filled column by column
-        col = dict(zip(CONTEXT_FEATURES, out.T))
-        idx = np.arange(a, b)
-        col["z"][:] = z[a:b]
-        col["z_prev"][:] = z_pad[a + 1 : b + 1]
-        col["z_next"][:] = z_pad[a + 3 : b + 3]
-        col["z_prev2"][:] = z_pad[a:b]
-        col["z_next2"][:] = z_pad[a + 4 : b + 4]
-        col["no_prev"][:] = idx == 0
-        col["no_next"][:] = idx == n - 1
-        lo = np.maximum(idx - _WINDOW, 0)
-        hi = np.minimum(idx + _WINDOW + 1, n)
-        col["z_window_mean"][:] = (z_sum[hi] - z_sum[lo] - z[a:b]) / np.maximum(hi - lo - 1, 1)
-        np.maximum(col["z_prev"], col["z_next"], out=col["z_neighbour_max"])
-        np.minimum(col["z_prev"], col["z_next"], out=col["z_neighbour_min"])
-        col["rule"][:] = ruled[a + 1 : b + 1]
-        col["rule_prev"][:] = ruled[a:b]
-        col["rule_next"][:] = ruled[a + 2 : b + 2]
-        col["position"][:] = idx / max(n - 1, 1)
-        col["top3"][:] = idx < 3
-        col["bottom3"][:] = idx >= n - 3
-        np.log1p(words[a:b], out=col["log_words"])
-        short = col["short"]
-        short[:] = words[a:b] <= 4
-        col["blank_before"][:] = blank[a:b]
-        col["blank_after"][:] = blank[a + 1 : b + 1]
-        col["log_run"][:] = log_run[a:b]
-        np.multiply(z[a:b], short, out=col["z_short"])
-        np.multiply(z[a:b], (idx < 3) | (idx >= n - 3), out=col["z_edge"])
-        yield out
+    spans = spans or _one(n)
     if not n:
-        yield np.empty((0, len(CONTEXT_FEATURES)))
+        yield from (np.zeros(0) for _ in CONTEXT_FEATURES)
+        return
+    rows = np.arange(n)
+    pos = rows - spans.first  # the line's place in its document
+    size = spans.last - spans.first + 1
+    edge = (pos < 3) | (pos >= size - 3)
+
+    def near(values: np.ndarray, k: int, fill: object) -> tuple[np.ndarray, np.ndarray]:
+        """The values of the lines k lines away in the same document (else ``fill``), and
+        where there is such a line."""
+        there = rows + k
+        inside = (there >= spans.first) & (there <= spans.last)
+        return np.where(inside, values[np.clip(there, 0, n - 1)], fill), inside
+
+    z = np.clip(np.asarray(logits, dtype=np.float64), -_CLIP, _CLIP)
+    z_prev, z_next = near(z, -1, 0.0)[0], near(z, 1, 0.0)[0]
+    yield from (z, z_prev, z_next, near(z, -2, 0.0)[0], near(z, 2, 0.0)[0])
+    yield from (pos == 0, pos == size - 1)
+    total, count = np.zeros(n), np.zeros(n)
+    for k in (*range(-_WINDOW, 0), *range(1, _WINDOW + 1)):
+        value, inside = near(z, k, 0.0)
+        total += value
+        count += inside
+    yield total / np.maximum(count, 1)  # z_window_mean
+    yield from (np.maximum(z_prev, z_next), np.minimum(z_prev, z_next))
+    ruled = ruled_lines(hits)
+    yield from (ruled, near(ruled, -1, False)[0], near(ruled, 1, False)[0])
+    yield from (pos / np.maximum(size - 1, 1), pos < 3, pos >= size - 3)
+    short = words <= 4
+    yield from (np.log1p(words), short)
+    gap = np.diff(numbers) > 1  # a blank line between a line and the next
+    yield np.concatenate([[True], gap]) | (pos == 0)  # blank_before
+    yield np.concatenate([gap, [True]]) | (pos == size - 1)  # blank_after
+    yield np.log1p(_run_lengths(z > 0, spans.starts))
+    yield from (z * short, z * edge)
+
+
+def weighted_sum(columns: Iterable[np.ndarray], weights: np.ndarray) -> np.ndarray:
+    """The sum over j of ``weights[j] * columns[j]``, added in the columns' order, line by line:
+    a line's sum does not depend on the lines beside it, as a BLAS product's rounding does."""
+    total: np.ndarray | float = 0.0
+    for weight, column in zip(weights, columns, strict=True):
+        total = total + weight * column
+    return np.asarray(total, dtype=np.float64)
 
 
 def ruled_lines(hits: Sequence[RuleHit]) -> np.ndarray:
@@ -116,24 +144,29 @@ def ruled_lines(hits: Sequence[RuleHit]) -> np.ndarray:
     return np.array([hit.rule is not None for hit in hits], dtype=bool)
 
 
-def runs(flags: Sequence) -> list[tuple[int, int]]:
-    """The runs of equal consecutive flags, as ``(start, end)`` slices in order."""
+def runs(flags: Sequence, breaks: np.ndarray | None = None) -> list[tuple[int, int]]:
+    """The runs of equal consecutive flags, as ``(start, end)`` slices in order; a run also
+    ends where a document begins (``breaks``: their first lines)."""
     flags = np.asarray(flags)
-    bounds = [0, *(np.flatnonzero(flags[1:] != flags[:-1]) + 1).tolist(), len(flags)]
-    return list(zip(bounds[:-1], bounds[1:])) if len(flags) else []
+    if not len(flags):
+        return []
+    starts, lengths = _run_bounds(flags, breaks)
+    return list(zip(starts.tolist(), (starts + lengths).tolist()))
 
 
-def _run_bounds(flags: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The starts and lengths of the runs of equal consecutive flags (non-empty ``flags``)."""
-    starts = np.concatenate([[0], np.flatnonzero(flags[1:] != flags[:-1]) + 1])
+def _run_bounds(flags: np.ndarray,
+                breaks: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The starts and lengths of the runs of runs() (non-empty ``flags``)."""
+    changes = np.flatnonzero(flags[1:] != flags[:-1]) + 1
+    starts = np.union1d(changes, breaks) if breaks is not None else np.append(0, changes)
     return starts, np.diff(np.append(starts, len(flags)))
 
 
-def _run_lengths(flags: np.ndarray) -> np.ndarray:
+def _run_lengths(flags: np.ndarray, breaks: np.ndarray | None = None) -> np.ndarray:
     """For each position, the length of the run of equal flags it belongs to."""
     if not len(flags):
         return np.zeros(0)
-    _, lengths = _run_bounds(flags)
+    _, lengths = _run_bounds(flags, breaks)
     return np.repeat(lengths, lengths).astype(np.float64)
 
 
@@ -149,10 +182,12 @@ class Verdicts:
     reason: list[str]
     keep: np.ndarray | None = None  # bool, once the lines are named (decode)
 
-    def decisions(self, lines: Sequence[Line]) -> tuple[Decision, ...]:
-        """The Decision of each of ``lines``, the lines decided."""
+    def decisions(self, lines: Sequence[Line], start: int = 0) -> tuple[Decision, ...]:
+        """The Decisions of ``lines``, whose verdicts begin at ``start``."""
+        end = start + len(lines)
         return tuple(map(Decision, [line.number for line in lines], [line.text for line in lines],
-                         self.label, self.keep.tolist(), self.score.tolist(), self.reason))
+                         self.label[start:end], self.keep[start:end].tolist(),
+                         self.score[start:end].tolist(), self.reason[start:end]))
 
 
 def line_numbers(lines: Sequence[Line]) -> np.ndarray:
@@ -179,7 +214,7 @@ def drop_thresholds(words: np.ndarray, threshold: float, word_cost: float) -> np
 
 def context_verdicts(
     line_p: np.ndarray, context_p: np.ndarray, limits: np.ndarray, words: np.ndarray,
-    ruled: np.ndarray,
+    ruled: np.ndarray, breaks: np.ndarray | None = None,
 ) -> np.ndarray:
     """Which lines go once context has had its say (True: boilerplate).
 
@@ -188,7 +223,8 @@ def context_verdicts(
     drops a line its own score keeps only when that score is unsure (at least CONTEXT_FLOOR),
     the line is short, and it is joined to a line that goes on its own or by rule through
     lines context drops too (a share bar's short buttons next to its "Share this article:");
-    a line its own score holds to be article never goes with its neighbours alone.
+    a line its own score holds to be article never goes with its neighbours alone. ``breaks``:
+    the first lines of the documents of a batch (a run never crosses into the next).
     """
     own = line_p >= limits
     rescued = own & (context_p < RESCUE_BELOW) & (line_p < SURE)
@@ -198,18 +234,18 @@ def context_verdicts(
     member = seed | cand
     if not len(member):
         return member
-    starts, lengths = _run_bounds(member)  # a run of members joined to a seed goes whole
+    starts, lengths = _run_bounds(member, breaks)  # a run joined to a seed goes whole
     joined = member[starts] & (np.add.reduceat(seed, starts) > 0)
     return seed | (cand & np.repeat(joined, lengths))
 
 
 def revise_with_context(
     line_p: np.ndarray, context_p: np.ndarray, limits: np.ndarray, words: np.ndarray,
-    ruled: np.ndarray,
+    ruled: np.ndarray, breaks: np.ndarray | None = None,
 ) -> Verdicts:
     """Context-sensitive revision (context_verdicts); a line keeps its own score and the
     reason ``model`` unless context changed its verdict."""
-    boiler = context_verdicts(line_p, context_p, limits, words, ruled)
+    boiler = context_verdicts(line_p, context_p, limits, words, ruled, breaks)
     changed = boiler != (line_p >= limits)
     return Verdicts(np.where(changed, context_p, line_p), boiler, [None] * len(boiler),
                     ["context" if c else "model" for c in changed.tolist()])
@@ -221,7 +257,8 @@ def is_heading(text: str) -> bool:
     return 0 < len(stripped.split()) <= HEADING_WORDS and stripped[-1] not in ".,;:!?|…»>"
 
 
-def revise_headings(verdicts: Verdicts, texts: Sequence[str], words: np.ndarray) -> None:
+def revise_headings(verdicts: Verdicts, texts: Sequence[str], words: np.ndarray,
+                    spans: Spans) -> None:
     """A heading condemned by its neighbours alone is kept if article prose follows it.
 
     Headlines sit right above share bars, bylines and error widgets, so context alone would
@@ -231,13 +268,13 @@ def revise_headings(verdicts: Verdicts, texts: Sequence[str], words: np.ndarray)
     for i in [i for i, r in enumerate(reason) if r == "context"]:
         if not is_heading(texts[i]):
             continue
-        following = range(i + 1, min(len(texts), i + 1 + MAX_HEADING_DISTANCE))
+        following = range(i + 1, min(spans.last[i] + 1, i + 1 + MAX_HEADING_DISTANCE))
         if any(not boiler[j] and words[j] > LONG_LINE_WORDS for j in following):
             boiler[i], reason[i] = False, "context:heading"
 
 
 def revise_with_repetition(
-    verdicts: Verdicts, words: np.ndarray, repeated: Sequence[int]
+    verdicts: Verdicts, words: np.ndarray, repeated: Sequence[int], spans: Spans | None = None
 ) -> None:
     """Lines that recur in many documents of their site go unless the model is sure of them.
 
@@ -249,12 +286,15 @@ def revise_with_repetition(
     twice, a syndicated story) and is left be.
     """
     counts = np.asarray(repeated)
-    if words[counts > 0].sum() > MAX_REPEATED_SHARE * words.sum():
+    if not len(counts):
         return
+    spans = spans or _one(len(counts))
+    copies = (np.add.reduceat(np.where(counts > 0, words, 0.0), spans.starts)
+              > MAX_REPEATED_SHARE * np.add.reduceat(words, spans.starts))
     boiler, reason = verdicts.boilerplate, verdicts.reason
-    for start, end in runs(counts > 0):
+    for start, end in runs(counts > 0, spans.starts):
         unsure = np.count_nonzero(verdicts.score[start:end] >= REPEATED_FLOOR)
-        if counts[start] and 2 * unsure > end - start:
+        if counts[start] and not copies[spans.doc[start]] and 2 * unsure > end - start:
             for i in range(start, end):
                 if not boiler[i]:
                     boiler[i], reason[i] = True, f"repeated:{counts[i]}docs"
@@ -273,33 +313,37 @@ def _role(hit: RuleHit, role: str, label: str | None = None) -> bool:
     return rule is not None and rule.role == role and label in (None, rule.label)
 
 
-def _extend(score: np.ndarray, hits: Sequence[RuleHit], start: int, step: int) -> int:
-    """Walk from ``start`` while the next line scores at least BLOCK_FLOOR or is a rule line."""
+def _extend(score: np.ndarray, hits: Sequence[RuleHit], start: int, step: int,
+            spans: Spans) -> int:
+    """Walk from ``start`` while the next line, in its document, scores at least BLOCK_FLOOR
+    or is a rule line."""
     end = start
-    while (0 <= end + step < len(score) and abs(end + step - start) < MAX_BLOCK_LINES
+    first, last = spans.first[start], spans.last[start]
+    while (first <= end + step <= last and abs(end + step - start) < MAX_BLOCK_LINES
            and (score[end + step] >= BLOCK_FLOOR or hits[end + step].rule)):
         end += step
     return end
 
 
-def expand_blocks(verdicts: Verdicts, hits: Sequence[RuleHit]) -> None:
+def expand_blocks(verdicts: Verdicts, hits: Sequence[RuleHit], spans: Spans) -> None:
     """Blocks bounded by rules: an appeal runs from its opener to its closing button.
 
     An opener runs to its closer, or without one on while its lines score high; a closer
     without an opener reaches back the same way over the lines that score high above it.
     """
-    n = len(hits)
-    i = 0
-    while i < n:
+    i = 0  # the first line not yet in a block
+    for at in [at for at, hit in enumerate(hits) if hit.rule is not None]:
+        if at < i:
+            continue
+        i = at
         if _role(hits[i], "opener"):
             label = hits[i].rule.label
-            end = next((j for j in range(i + 1, min(n, i + MAX_BLOCK_LINES))
+            end = next((j for j in range(i + 1, min(spans.last[i] + 1, i + MAX_BLOCK_LINES))
                         if _role(hits[j], "closer", label)), None)
-            start, end = i, _extend(verdicts.score, hits, i, 1) if end is None else end
+            start, end = i, _extend(verdicts.score, hits, i, 1, spans) if end is None else end
         elif _role(hits[i], "closer"):
-            start, end = _extend(verdicts.score, hits, i, -1), i
+            start, end = _extend(verdicts.score, hits, i, -1, spans), i
         else:
-            i += 1
             continue
         rule = hits[start].rule if _role(hits[start], "opener") else hits[end].rule
         for j in range(start, end + 1):
@@ -329,20 +373,24 @@ def decode(
     keep: frozenset[str],
     words: np.ndarray,
     repeated: Sequence[int] | None = None,
+    spans: Spans | None = None,
 ) -> Verdicts:
     """Run the decoding steps in order and return the verdicts on the non-blank lines
     ``texts``, each named and kept or not.
 
     ``words``: line_lengths of the lines. ``repeated`` gives, per line, in how many documents
-    of its site it recurs (0: not repeated).
+    of its site it recurs (0: not repeated). ``spans``: the documents the lines are, end to
+    end (one if None).
     """
+    spans = spans or _one(len(texts))
     limits = drop_thresholds(words, threshold, word_cost)
-    verdicts = revise_with_context(line_p, context_p, limits, words, ruled_lines(hits))
-    revise_headings(verdicts, texts, words)
+    verdicts = revise_with_context(line_p, context_p, limits, words, ruled_lines(hits),
+                                   spans.starts)
+    revise_headings(verdicts, texts, words, spans)
     if repeated is not None:
-        revise_with_repetition(verdicts, words, repeated)
+        revise_with_repetition(verdicts, words, repeated, spans)
     apply_line_rules(verdicts, hits)
-    expand_blocks(verdicts, hits)
+    expand_blocks(verdicts, hits, spans)
     assign_labels(verdicts, labels)
     verdicts.keep = np.fromiter(map(keep.__contains__, verdicts.label), dtype=bool,
                                 count=len(texts))

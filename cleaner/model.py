@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from cleaner.decode import weighted_sum
 from cleaner.document import LABELS
 from cleaner.features import CachedFeaturizer
 from cleaner.files import write_atomic
@@ -87,8 +88,10 @@ class Model:
         sums = np.add.reduceat(rows, starts).astype(np.float64)
         return sums[:, 0] + self.line_b[0], softmax(sums[:, 1:] + self.kind_b)
 
-    def context_probability(self, features: np.ndarray) -> np.ndarray:
-        return sigmoid(features @ self.context_w + self.context_b[0])
+    def context_probability(self, columns: Iterable[np.ndarray]) -> np.ndarray:
+        """P(boilerplate) from the context features, given column by column
+        (decode.context_columns)."""
+        return sigmoid(weighted_sum(columns, self.context_w) + self.context_b[0])
 
     # --- files -------------------------------------------------------------------------
 

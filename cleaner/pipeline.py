@@ -8,7 +8,14 @@ from pathlib import Path
 
 import numpy as np
 
-from cleaner.decode import Verdicts, context_blocks, decode, line_lengths, line_numbers
+from cleaner.decode import (
+    Spans,
+    Verdicts,
+    context_columns,
+    decode,
+    line_lengths,
+    line_numbers,
+)
 from cleaner.document import ARTICLE_LABELS, LABELS, Line, Result
 from cleaner.extract import NO_TEXT_EXTRACTED, html_to_text
 from cleaner.model import Model, sigmoid
@@ -64,65 +71,99 @@ class Cleaner:
     ) -> list[Result]:
         """``explain`` of each text (``repeated``: each one's evidence), the same results.
 
-        The new lines of all the texts are featurized and scored in one batch: profiling
-        showed the fixed cost of a batch (a few dozen numpy calls) weighing on short documents.
+        The texts are decided together: their new lines are featurized and scored in one
+        batch, and their lines decoded as one batch of documents (profiling showed the fixed
+        cost of a few dozen numpy calls weighing on short documents). No step looks across a
+        document's edge, so a text's result does not depend on the others.
         """
         for text in texts:
             _check_text(text)
+        evidence = [None] * len(texts) if repeated is None else list(repeated)
+        if len(evidence) != len(texts):
+            raise ValueError(f"{len(texts)} texts but {len(evidence)} repeated-line evidences")
         docs = [segment(text) for text in texts]
         bodies = [[line for line in lines if not line.blank] for lines in docs]
         self._scorer.remember([line.text for body in bodies for line in body])
-        return [self._decide(lines, body, evidence) for lines, body, evidence
-                in zip(docs, bodies, repeated or [None] * len(docs), strict=True)]
+        live = [i for i, body in enumerate(bodies) if body]
+        results = [Result("", ())] * len(texts)  # a text of blank lines shows nothing
+        for i, result in zip(live, self._decide([docs[i] for i in live], [bodies[i] for i in live],
+                                                [evidence[i] for i in live])):
+            results[i] = result
+        return results
 
-    def _decide(self, lines: list[Line], body: list[Line], repeated: SiteRepeats | None) -> Result:
-        """Decide every line, then the kept lines again as the cleaned text shows them, until
-        nothing more goes, so that cleaning the output again changes nothing.
+    def _decide(self, docs: list[list[Line]], bodies: list[list[Line]],
+                evidence: list[SiteRepeats | None]) -> list[Result]:
+        """Decide every line of the documents, then the kept lines again as the cleaned texts
+        show them, until nothing more goes, so that cleaning an output again changes nothing.
 
         Without the boilerplate around it, a line that its context kept (its own score drops it)
         can look different to the context step; it is decided here, once, rather than on the
         next cleaning. A line dropped in such a round says so in its reason (``<reason>:again``).
         """
+        body = [line for lines in bodies for line in lines]
         texts = [line.text for line in body]
         numbers = line_numbers(body)
         words = line_lengths(body)  # the output strips trailing space only: the same words
+        spans = Spans.of([len(lines) for lines in bodies])
         scores = self._scorer.scores(texts)
-        verdicts = self._decide_once(texts, numbers, scores, words, repeated)
-        while self._again(lines, numbers, verdicts, (texts, scores, words), repeated):
-            pass
-        return Result(render(lines, _kept(lines, numbers, verdicts)), verdicts.decisions(body))
+        verdicts = self._decide_once(texts, numbers, scores, words, spans, evidence)
+        todo = list(range(len(docs)))
+        while todo:
+            todo = self._again(docs, spans, verdicts, (texts, numbers, scores, words), evidence,
+                               todo)
+        return [Result(render(lines, _kept(lines, numbers[s:e], verdicts.keep[s:e])),
+                       verdicts.decisions(lines_decided, s))
+                for lines, lines_decided, s, e in zip(docs, bodies, spans.starts.tolist(),
+                                                      spans.ends.tolist())]
 
-    def _again(self, lines: list[Line], numbers: np.ndarray, verdicts: Verdicts,
-               scored: tuple[list[str], LineScores, np.ndarray],
-               repeated: SiteRepeats | None) -> bool:
-        """Decide the kept lines again as the output shows them; the verdicts of those that go
-        now replace theirs. Whether any went (none when the output shows every line as it
-        was)."""
-        texts, scores, words = scored
-        kept_at = np.flatnonzero(verdicts.keep)
-        if len(kept_at) == len(texts) and all(t == t.rstrip() for t in texts):
-            return False
-        shown_numbers, shown = shown_lines(lines, _kept(lines, numbers, verdicts))
-        shown_scores = self._scorer.scores(
-            shown, ([texts[i] for i in kept_at], scores.take(kept_at)))
-        again = self._decide_once(shown, np.array(shown_numbers, dtype=np.int64), shown_scores,
-                                  words[kept_at], repeated)
-        gone = np.flatnonzero(~again.keep).tolist()
-        for j, i in zip(gone, kept_at[gone].tolist()):
-            verdicts.score[i], verdicts.boilerplate[i] = again.score[j], again.boilerplate[j]
-            verdicts.label[i], verdicts.keep[i] = again.label[j], False
-            verdicts.reason[i] = f"{again.reason[j]}:again"
-        return bool(gone)
+    def _again(self, docs: list[list[Line]], spans: Spans, verdicts: Verdicts,
+               decided: tuple[list[str], np.ndarray, LineScores, np.ndarray],
+               evidence: list[SiteRepeats | None], todo: list[int]) -> list[int]:
+        """Decide the kept lines of the documents ``todo`` again as their outputs show them; the
+        verdicts of the lines that go now replace theirs. The documents that lost a line (none
+        is decided again when its output shows every line as it was)."""
+        texts, numbers, scores, words = decided
+        again, rows, shown_numbers, shown = [], [], [], []
+        for d in todo:
+            s, e = int(spans.starts[d]), int(spans.ends[d])
+            kept = np.flatnonzero(verdicts.keep[s:e]) + s
+            if not len(kept) or (len(kept) == e - s
+                                 and all(t == t.rstrip() for t in texts[s:e])):
+                continue
+            doc_numbers, doc_shown = shown_lines(
+                docs[d], _kept(docs[d], numbers[s:e], verdicts.keep[s:e]))
+            again.append(d)
+            rows.append(kept)
+            shown_numbers += doc_numbers
+            shown += doc_shown
+        if not again:
+            return []
+        at = np.concatenate(rows)
+        shown_scores = self._scorer.scores(shown, ([texts[i] for i in at], scores.take(at)))
+        round_ = self._decide_once(shown, np.array(shown_numbers, dtype=np.int64), shown_scores,
+                                   words[at], Spans.of([len(r) for r in rows]),
+                                   [evidence[d] for d in again])
+        gone = np.flatnonzero(~round_.keep).tolist()
+        for j, i in zip(gone, at[gone].tolist()):
+            verdicts.score[i], verdicts.boilerplate[i] = round_.score[j], round_.boilerplate[j]
+            verdicts.label[i], verdicts.keep[i] = round_.label[j], False
+            verdicts.reason[i] = f"{round_.reason[j]}:again"
+        lost = set(spans.doc[at[gone]].tolist())
+        return [d for d in again if d in lost]
 
     def _decide_once(self, texts: list[str], numbers: np.ndarray, scores: LineScores,
-                     words: np.ndarray, repeated: SiteRepeats | None) -> Verdicts:
+                     words: np.ndarray, spans: Spans,
+                     evidence: list[SiteRepeats | None]) -> Verdicts:
         hits, logits = scores.hits, scores.logits
-        context_p = np.concatenate([self.model.context_probability(block) for block
-                                    in context_blocks(numbers, hits, logits, words)])
-        verdicts = decode(
-            texts, hits, sigmoid(logits), context_p, scores.labels, self.threshold,
-            self.word_cost, self.keep, words, None if repeated is None else repeated.of(texts),
-        )
+        context_p = self.model.context_probability(
+            context_columns(numbers, hits, logits, words, spans))
+        repeated = None
+        if any(e is not None for e in evidence):
+            repeated = np.concatenate([
+                np.zeros(e - s, dtype=np.int64) if site is None else site.of(texts[s:e])
+                for site, s, e in zip(evidence, spans.starts.tolist(), spans.ends.tolist())])
+        verdicts = decode(texts, hits, sigmoid(logits), context_p, scores.labels, self.threshold,
+                          self.word_cost, self.keep, words, repeated, spans)
         if self.patterns:
             self._apply_patterns(verdicts, texts)
         return verdicts
@@ -170,12 +211,12 @@ def policy(keep: Iterable[str], drop: Iterable[str]) -> frozenset[str]:
     return kept
 
 
-def _kept(lines: list[Line], numbers: np.ndarray, verdicts: Verdicts) -> np.ndarray:
-    """Whether each line of the text, blank ones included, is kept (``numbers``: those of the
-    lines decided)."""
-    keep = np.zeros(len(lines), dtype=bool)
-    keep[numbers - 1] = verdicts.keep  # segment numbers lines from 1
-    return keep
+def _kept(lines: list[Line], numbers: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """Whether each line of a text, blank ones included, is kept (``keep``: of the lines of
+    these ``numbers``)."""
+    flags = np.zeros(len(lines), dtype=bool)
+    flags[numbers - 1] = keep  # segment numbers lines from 1
+    return flags
 
 
 def _check_text(text: object) -> None:

@@ -36,6 +36,7 @@ from cleaner.decode import (
     line_lengths,
     line_numbers,
     ruled_lines,
+    weighted_sum,
 )
 from cleaner.document import ARTICLE_LABELS, LABELS, Line
 from cleaner.features import N_FEATURES, LineFeaturizer
@@ -457,9 +458,9 @@ def fit(docs: list[TrainDoc], lines: list[LabelledText], settings: Settings, log
     )
     context_w = ctx.coef_[0] / scaler.scale_
     context_b = ctx.intercept_ - (scaler.mean_ * context_w).sum()
-    threshold = choose_threshold(docs, stack, sigmoid(oof[: stack.doc_end]),
-                                 sigmoid(ctx_x @ context_w + context_b[0]), settings.keep_target,
-                                 log)
+    context_p = sigmoid(weighted_sum(ctx_x.T, context_w) + context_b[0])
+    threshold = choose_threshold(docs, stack, sigmoid(oof[: stack.doc_end]), context_p,
+                                 settings.keep_target, log)
     log(f"context model fitted on {int(labelled.sum())} lines; threshold {threshold}")
 
     # SGD: ~50k labelled lines of 13 labels fit in seconds (lbfgs took minutes for a point of

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from cleaner.decode import CONTEXT_FLOOR, SURE, revise_with_context
+from cleaner.decode import (
+    CONTEXT_FLOOR,
+    SURE,
+    Spans,
+    Verdicts,
+    context_features,
+    expand_blocks,
+    revise_with_context,
+)
+from cleaner.rules import Rule, RuleHit, RuleSet
 
 LIMITS = np.full(5, 0.5)
 SHORT = np.full(5, 3.0)  # words per line
@@ -75,3 +84,39 @@ def test_scores_agree_with_the_decision():
                                    np.zeros(5, dtype=bool))
     for score, boilerplate, limit in zip(verdicts.score, verdicts.boilerplate, LIMITS):
         assert (score >= limit) == boilerplate
+
+
+def test_context_never_reaches_across_a_documents_edge():
+    # Two documents end to end: the first ends with a line that goes, the second begins with
+    # an unsure short line that context would drop next to it.
+    line_p, context_p = np.array([0.1, 0.9, 0.3, 0.1]), np.array([0.1, 0.9, 0.8, 0.1])
+    limits, words, ruled = np.full(4, 0.5), np.full(4, 3.0), np.zeros(4, dtype=bool)
+    joined = revise_with_context(line_p, context_p, limits, words, ruled)
+    assert joined.boilerplate.tolist() == [False, True, True, False]
+    apart = revise_with_context(line_p, context_p, limits, words, ruled, Spans.of([2, 2]).starts)
+    assert apart.boilerplate.tolist() == [False, True, False, False]
+
+
+def test_context_features_of_a_batch_are_each_documents():
+    hit = RuleSet().match("Share on Facebook")
+    numbers, logits = np.array([1, 2, 4, 1, 3, 4, 5]), np.array([2.0, -1, 9, -3, 0.5, 1, -2])
+    words, hits = np.array([3.0, 12, 1, 8, 2, 30, 5]), [hit] + [RuleSet().match("x")] * 6
+    batch = context_features(numbers, hits, logits, words, Spans.of([3, 4]))
+    alone = [context_features(numbers[a:b], hits[a:b], logits[a:b], words[a:b])
+             for a, b in ((0, 3), (3, 7))]
+    assert np.array_equal(batch, np.vstack(alone))
+
+
+def test_a_block_ends_at_its_documents_edge():
+    opener = RuleHit(Rule("appeal", "donation_appeal", "x", role="opener"), ())
+    plain = RuleHit(None, ())
+    hits = [plain, opener, plain, plain]  # the opener closes the first of two documents
+
+    def blocks(spans):
+        v = Verdicts(np.array([0.1, 0.9, 0.8, 0.8]), np.zeros(4, dtype=bool), [None] * 4,
+                     ["model"] * 4)
+        expand_blocks(v, hits, spans)
+        return v.boilerplate.tolist()
+
+    assert blocks(Spans.of([4])) == [False, True, True, True]
+    assert blocks(Spans.of([2, 2])) == [False, True, False, False]

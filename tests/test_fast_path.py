@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import pickle
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -20,6 +21,7 @@ from cleaner import Cleaner
 from cleaner.document import LABELS
 from cleaner.features import CachedFeaturizer, LineFeaturizer, char_counts, shape, shapes
 from cleaner.model import softmax
+from cleaner.repetition import count_repeats
 from cleaner.rules import _STRIP, RULES, RuleHit, RuleSet
 
 LINES = [
@@ -119,6 +121,27 @@ def test_remembered_lines_change_nothing(cleaner: Cleaner):
     copy = pickle.loads(pickle.dumps(fresh))
     assert len(copy._scorer.memo) == 0  # the memo is not shipped with a pickled Cleaner
     assert first == again == copy.explain(doc)
+
+
+def test_a_batch_of_documents_decides_each_as_if_alone(cleaner: Cleaner):
+    """explain_many decodes its texts as one batch of documents: no step may look across a
+    document's edge, and no score may depend on the lines around it (whatever batches the
+    command line's timing makes, a document's result is the same)."""
+    samples = sorted((Path(__file__).parents[1] / "data" / "samples").glob("*.txt"))
+    texts = [p.read_text(encoding="utf-8") for p in samples]
+    texts += ["", "\n \n", "Share on Facebook | X | WhatsApp\n",  # blank, one boilerplate line
+              "\n".join(LINES) + "\n", "Oops! Something went wrong.\nPlease try again later.\n"]
+    block = ("The Gazette is delivered by boat every Thursday.\n"
+             "Letters for the editor can be left at the shop on the pier.\n")
+    site = count_repeats([("s", f"Report {i} from the harbour.\n{block}") for i in range(12)])
+    texts += [f"{texts[0]}\n{block}", f"{block}\n{texts[2]}"]
+    evidence = [site.site("s") if i % 2 else None for i in range(len(texts))]
+    fresh = Cleaner(cleaner.model)
+    alone = [fresh.explain(t, e) for t, e in zip(texts, evidence)]
+    assert sum(len(r.removed) for r in alone) > 20  # the batch has lines to drop
+    assert any(d.reason.startswith("repeated:") for r in alone for d in r.decisions)
+    assert Cleaner(cleaner.model).explain_many(texts, evidence) == alone
+    assert fresh.explain_many(texts[::-1], evidence[::-1]) == alone[::-1]
 
 
 def test_any_hint_prefilter_finds_every_hint():

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from cleaner import Cleaner
 from cleaner.cli import main
-from cleaner.decode import Verdicts, revise_with_repetition
+from cleaner.decode import Spans, Verdicts, revise_with_repetition
 from cleaner.repetition import (
     RepeatIndex,
     count_repeats,
@@ -148,6 +148,10 @@ def test_a_repeated_run_goes_whole_when_most_of_it_is_unsure_and_sure_lines_stay
     copy = verdicts([0.5] * 6)
     revise_with_repetition(copy, words, [9, 9, 9, 9, 9, 0])
     assert not copy.boilerplate.any()
+    # Two documents end to end: the runs and the copy check stay within each.
+    two = verdicts([0.01, 0.05, 0.5, 0.01, 0.3, 0.3])
+    revise_with_repetition(two, words, [0, 9, 9, 0, 9, 9], Spans.of([2, 2, 2]))
+    assert two.boilerplate.tolist() == [False, False, True, False, False, False]
 
 
 def _outputs(out: Path) -> dict[str, bytes]:
