@@ -535,7 +535,7 @@ exit codes:
 """
 
 
-#: The default of ``--doc-timeout``: a 20 MB text of 300,000 distinct lines takes about 7 s
+#: The default of ``--doc-timeout``: a 20 MB text of 300,000 distinct lines takes about 5.5 s
 #: of CPU (docs/speed.md); 60 s leaves room for a loaded machine and slower cores.
 DOC_TIMEOUT = 60.0
 
