@@ -78,8 +78,7 @@ def context_features(
     spans: Spans | None = None,
 ) -> np.ndarray:
     """One row per non-blank line describing it and its neighbours (see CONTEXT_FEATURES)."""
-    columns = list(context_columns(numbers, hits, logits, words, spans))
-    return np.column_stack(columns).astype(np.float64)
+    return np.column_stack(list(context_columns(numbers, hits, logits, words, spans)))
 
 
 def context_columns(
@@ -98,7 +97,7 @@ def context_columns(
     rows = np.arange(n)
     pos = rows - spans.first  # the line's place in its document
     size = spans.last - spans.first + 1
-    edge = (pos < 3) | (pos >= size - 3)
+    top3, bottom3 = pos < 3, pos >= size - 3
 
     def near(values: np.ndarray, k: int, fill: object) -> tuple[np.ndarray, np.ndarray]:
         """The values of the lines k lines away in the same document (else ``fill``), and
@@ -120,14 +119,14 @@ def context_columns(
     yield from (np.maximum(z_prev, z_next), np.minimum(z_prev, z_next))
     ruled = ruled_lines(hits)
     yield from (ruled, near(ruled, -1, False)[0], near(ruled, 1, False)[0])
-    yield from (pos / np.maximum(size - 1, 1), pos < 3, pos >= size - 3)
+    yield from (pos / np.maximum(size - 1, 1), top3, bottom3)
     short = words <= 4
     yield from (np.log1p(words), short)
     gap = np.diff(numbers) > 1  # a blank line between a line and the next
     yield np.concatenate([[True], gap]) | (pos == 0)  # blank_before
     yield np.concatenate([gap, [True]]) | (pos == size - 1)  # blank_after
     yield np.log1p(_run_lengths(z > 0, spans.starts))
-    yield from (z * short, z * edge)
+    yield from (z * short, z * (top3 | bottom3))
 
 
 def weighted_sum(columns: Iterable[np.ndarray], weights: np.ndarray) -> np.ndarray:

@@ -315,9 +315,9 @@ class CachedFeaturizer(LineFeaturizer):
         n, crc = self.n_features, zlib.crc32
         raw = [word.encode("utf-8") for word in words]
         # The prefixes of word_token, edge_tokens, pair_token and trigram_tokens.
-        heads = np.array([list(map(crc, raw, repeat(crc(prefix))))
-                          for prefix in (b"w:", b"first:", b"last:")], dtype=np.int64)
-        heads = (heads.T % n).astype(np.uint32).tobytes()  # own, first, last: 12 bytes a word
+        own = np.array([list(map(crc, raw, repeat(crc(prefix))))
+                        for prefix in (b"w:", b"first:", b"last:")], dtype=np.int64)
+        heads = (own.T % n).astype(np.uint32).tobytes()  # own, first, last: 12 bytes a word
         pairs = list(map(crc, repeat(b" "), map(crc, raw, repeat(crc(b"b:")))))  # "b:<word> "
         padded = [f"<{word}>" for word in words]
         grams = [p[i : i + 3] for p in padded for i in range(len(p) - 2)]  # len(word) each

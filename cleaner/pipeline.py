@@ -106,10 +106,11 @@ class Cleaner:
         words = line_lengths(body)  # the output strips trailing space only: the same words
         spans = Spans.of([len(lines) for lines in bodies])
         scores = self._scorer.scores(texts)
-        verdicts = self._decide_once(texts, numbers, scores, words, spans, evidence)
+        repeated = _repeated(texts, spans, evidence)
+        verdicts = self._decide_once(texts, numbers, scores, words, spans, repeated)
         todo = list(range(len(docs)))
         while todo:
-            todo = self._again(docs, spans, verdicts, (texts, numbers, scores, words), evidence,
+            todo = self._again(docs, spans, verdicts, (texts, numbers, scores, words, repeated),
                                todo)
         return [Result(render(lines, _kept(lines, numbers[s:e], verdicts.keep[s:e])),
                        verdicts.decisions(lines_decided, s))
@@ -117,12 +118,13 @@ class Cleaner:
                                                       spans.ends.tolist())]
 
     def _again(self, docs: list[list[Line]], spans: Spans, verdicts: Verdicts,
-               decided: tuple[list[str], np.ndarray, LineScores, np.ndarray],
-               evidence: list[SiteRepeats | None], todo: list[int]) -> list[int]:
+               decided: tuple[list[str], np.ndarray, LineScores, np.ndarray, np.ndarray | None],
+               todo: list[int]) -> list[int]:
         """Decide the kept lines of the documents ``todo`` again as their outputs show them; the
         verdicts of the lines that go now replace theirs. The documents that lost a line (none
-        is decided again when its output shows every line as it was)."""
-        texts, numbers, scores, words = decided
+        is decided again when its output shows every line as it was). A shown line is its line
+        without trailing space: the same words, the same repetition key."""
+        texts, numbers, scores, words, repeated = decided
         again, rows, shown_numbers, shown = [], [], [], []
         for d in todo:
             s, e = int(spans.starts[d]), int(spans.ends[d])
@@ -142,7 +144,7 @@ class Cleaner:
         shown_scores = self._scorer.scores(shown, ([texts[i] for i in at], scores.take(at)))
         round_ = self._decide_once(shown, np.array(shown_numbers, dtype=np.int64), shown_scores,
                                    words[at], Spans.of([len(r) for r in rows]),
-                                   [evidence[d] for d in again])
+                                   None if repeated is None else repeated[at])
         gone = np.flatnonzero(~round_.keep).tolist()
         for j, i in zip(gone, at[gone].tolist()):
             verdicts.score[i], verdicts.boilerplate[i] = round_.score[j], round_.boilerplate[j]
@@ -152,16 +154,10 @@ class Cleaner:
         return [d for d in again if d in lost]
 
     def _decide_once(self, texts: list[str], numbers: np.ndarray, scores: LineScores,
-                     words: np.ndarray, spans: Spans,
-                     evidence: list[SiteRepeats | None]) -> Verdicts:
+                     words: np.ndarray, spans: Spans, repeated: np.ndarray | None) -> Verdicts:
         hits, logits = scores.hits, scores.logits
         context_p = self.model.context_probability(
             context_columns(numbers, hits, logits, words, spans))
-        repeated = None
-        if any(e is not None for e in evidence):
-            repeated = np.concatenate([
-                np.zeros(e - s, dtype=np.int64) if site is None else site.of(texts[s:e])
-                for site, s, e in zip(evidence, spans.starts.tolist(), spans.ends.tolist())])
         verdicts = decode(texts, hits, sigmoid(logits), context_p, scores.labels, self.threshold,
                           self.word_cost, self.keep, words, repeated, spans)
         if self.patterns:
@@ -209,6 +205,17 @@ def policy(keep: Iterable[str], drop: Iterable[str]) -> frozenset[str]:
         raise ValueError(f"this policy keeps no article label ({', '.join(sorted(ARTICLE_LABELS))})"
                          ": it would drop every article line")
     return kept
+
+
+def _repeated(texts: list[str], spans: Spans,
+              evidence: list[SiteRepeats | None]) -> np.ndarray | None:
+    """Per line, in how many documents of its site it recurs (decode's ``repeated``); None
+    when no document of the batch has its site's evidence."""
+    if all(site is None for site in evidence):
+        return None
+    return np.concatenate([
+        np.zeros(e - s, dtype=np.int64) if site is None else np.asarray(site.of(texts[s:e]))
+        for site, s, e in zip(evidence, spans.starts.tolist(), spans.ends.tolist())])
 
 
 def _kept(lines: list[Line], numbers: np.ndarray, keep: np.ndarray) -> np.ndarray:
