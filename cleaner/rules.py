@@ -383,7 +383,7 @@ class _Screen:
     def candidates(self, norms: Sequence[str]) -> tuple[set[int], set[int]]:
         """The lines (positions in ``norms``) the line alternation may match whole, and those
         the hint search may find something in."""
-        encoded = [n.encode("utf-8") for n in norms]
+        encoded = [n.encode("utf-8", "surrogatepass") for n in norms]
         joined = b"\n".join(encoded)
         starts = np.cumsum([0] + [len(e) + 1 for e in encoded])
 
@@ -391,7 +391,16 @@ class _Screen:
             at = [m.start() for m in regex.finditer(joined)]
             return set((np.searchsorted(starts, at, side="right") - 1).tolist())
 
-        return lines_of(self.line), lines_of(self.hint)
+        may_rule, may_hint = lines_of(self.line), lines_of(self.hint)
+        if _SURROGATE.search(joined):  # text decoded with surrogateescape, say: no UTF-8 for RE2
+            odd = {i for i, e in enumerate(encoded) if _SURROGATE.search(e)}
+            may_rule |= odd
+            may_hint |= odd
+        return may_rule, may_hint
+
+
+#: A lone surrogate (U+D800-U+DFFF) as "surrogatepass" encodes it.
+_SURROGATE = re.compile(rb"\xed[\xa0-\xbf]")
 
 
 def loosened(pattern: str) -> str:

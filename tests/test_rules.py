@@ -59,6 +59,8 @@ SCREEN_PROBES = [
     "Newsletter\tabonnieren", "ÉDONATIONS", "édonation", "Ädonate now", "x" * 400,
     "Read more: " + "ä" * 300, "Home › Ünterseite › Ärger", "By Åsa Öberg and José Núñez",
     "Cookie\u2009Policy", "Spende\u3000jetzt", "", "   ", "•", "— Share — Tweet —",
+    # Lone surrogates (text decoded with surrogateescape): no UTF-8 for RE2, Python's re decides.
+    "Photo: Andr\udce9 Dupont", "Share on Facebook \udc80", "\udcff",
 ]
 
 
