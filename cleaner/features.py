@@ -19,6 +19,11 @@ import numpy as np
 
 from cleaner.rules import RuleHit
 
+try:  # built from _native.c at install where a C compiler is found; same bytes as Python
+    from cleaner import _native
+except ImportError:
+    _native = None
+
 N_FEATURES = 2**18
 
 _WORD = re.compile(r"\w+")
@@ -101,18 +106,57 @@ _LATIN1_CLASSES = [_char_class(ch) for ch in _LATIN1]
 
 
 def shapes(texts: Sequence[str], lowered: str | None = None) -> list[tuple]:
-    """shape() of each text, counted for the whole batch at once with numpy.
+    """shape() of each text, for the whole batch at once.
 
-    The texts are joined by line breaks and read as code points; a table of each character's
-    class (from the same str methods) gives per-line counts of letters, capitals, digits and
-    word starts. ``lowered`` is the joined text lower-cased, if the caller has it.
+    The texts are joined by line breaks; _line_counts (or the C module's line_counts) gives
+    each line's counts of words, letters, capitals, digits and title-case words, its length
+    stripped and its first and last characters, and numpy turns them into shares and buckets.
+    ``lowered`` is the joined text lower-cased, if the caller has it.
     """
     joined = "\n".join(texts)
-    cps = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    breaks = np.flatnonzero(cps == 10)
     n_lines = len(texts)
-    if len(breaks) != n_lines - 1:  # a text holding a line break itself
+    if joined.count("\n") != n_lines - 1:  # a text holding a line break itself, or no text
         return [shape(t) for t in texts]
+    if _native is not None:
+        counts = np.frombuffer(_native.line_counts(joined), np.int32).reshape(n_lines, -1)
+    else:
+        counts = _line_counts(joined, n_lines)
+    n_words, letters, upper, digits, titled, length, first, last, pipe, indent = counts.T
+    ratios = np.divide(np.stack([upper, digits, titled]), np.stack([letters, length, n_words]),
+                       out=np.zeros((3, n_lines)), where=np.stack([letters, length, n_words]) > 0)
+    buckets = np.searchsorted(_RATIO_BUCKETS, ratios, side="right")
+
+    lowered = joined.lower() if lowered is None else lowered
+    url = np.zeros(n_lines, dtype=bool)
+    if found_at := [m.start() for m in _URL.finditer(lowered)]:
+        if len(lowered) == len(joined):
+            breaks = np.cumsum(np.fromiter(map(len, texts), np.int64, n_lines) + 1) - 1
+        else:  # a character lower-cased to two: breaks moved
+            breaks = np.array([i for i, ch in enumerate(lowered) if ch == "\n"], np.int64)
+        url[np.searchsorted(breaks, found_at)] = True
+    has = (length > 0).tolist()
+    edges = [_LATIN1_CLASSES[c] if c < 256 else _char_class(chr(c))
+             for c in np.concatenate([last, first]).tolist()]
+    end_class = [e if h else "" for e, h in zip(edges[:n_lines], has)]
+    start_class = [e if h else "" for e, h in zip(edges[n_lines:], has)]
+    return list(zip(np.searchsorted(_WORD_BUCKETS, n_words, side="right").tolist(),
+                    end_class, start_class, *buckets.tolist(), url.tolist(),
+                    (pipe > 0).tolist(), (indent > 0).tolist()))
+
+
+def _line_counts(joined: str, n_lines: int) -> np.ndarray:
+    """What the C module's line_counts gives, with numpy: for each of the ``n_lines`` lines of
+    ``joined``, its words, letters, upper-case letters, digits, title-case words, stripped
+    length, first and last characters (code points, 0 for a blank line), pipes, and whether
+    it starts with white space.
+
+    The text is read as code points; a table of each character's class (from the same str
+    methods as shape()) gives the per-line counts.
+    """
+    cps = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    if not len(cps):  # one empty line
+        return np.zeros((n_lines, 10), np.int64)
+    breaks = np.flatnonzero(cps == 10)
     bits = _LATIN1_BITS[np.minimum(cps, 255)]
     wide = np.flatnonzero(cps > 255)
     if len(wide):
@@ -128,36 +172,20 @@ def shapes(texts: Sequence[str], lowered: str | None = None) -> list[tuple]:
     space = (bits & _SPACE) > 0
     space[breaks] = True
     solid = np.flatnonzero(~space)  # positions of the stripped lines' characters
-    if not len(solid):  # blank lines only
-        return [shape(t) for t in texts]
-    solid_line = line[solid]
     has = per_line(~space) > 0
-    first = solid[np.minimum(np.searchsorted(solid_line, np.arange(n_lines)), len(solid) - 1)]
-    last = solid[np.searchsorted(solid_line, np.arange(n_lines), side="right") - 1]
-    length = np.where(has, last - first + 1, 0)
+    first = last = np.zeros(n_lines, np.int64)
+    if len(solid):
+        solid_line = line[solid]
+        at = np.arange(n_lines)
+        first = solid[np.minimum(np.searchsorted(solid_line, at), len(solid) - 1)]
+        last = solid[np.searchsorted(solid_line, at, side="right") - 1]
     word_start = ~space & np.concatenate([[True], space[:-1]])
-    n_words = per_line(word_start)
-    letters = per_line((bits & _ALPHA) > 0)
-    ratios = np.stack([per_line((bits & _UPPER_LETTER) > 0), per_line((bits & _DIGIT_BIT) > 0),
-                       per_line(word_start & ((bits & _UPPER) > 0))])
-    ratios = np.divide(ratios, [letters, length, n_words], out=np.zeros(ratios.shape),
-                       where=np.stack([letters, length, n_words]) > 0)
-    buckets = np.searchsorted(_RATIO_BUCKETS, ratios, side="right")
-
-    lowered = joined.lower() if lowered is None else lowered
-    url = np.zeros(n_lines, dtype=bool)
-    if found_at := [m.start() for m in _URL.finditer(lowered)]:
-        if len(lowered) != len(joined):  # a character lower-cased to two: breaks moved
-            breaks = np.array([i for i, ch in enumerate(lowered) if ch == "\n"], np.int64)
-        url[np.searchsorted(breaks, found_at)] = True
-    indent = (spans > 1) & space[np.minimum(starts, len(cps) - 1)]
-    edges = [_LATIN1_CLASSES[c] if c < 256 else _char_class(chr(c))
-             for c in cps[np.concatenate([last, first])].tolist()]
-    end_class = [e if h else "" for e, h in zip(edges[:n_lines], has.tolist())]
-    start_class = [e if h else "" for e, h in zip(edges[n_lines:], has.tolist())]
-    return list(zip(np.searchsorted(_WORD_BUCKETS, n_words, side="right").tolist(),
-                    end_class, start_class, *buckets.tolist(), url.tolist(),
-                    (per_line(cps == 124) > 0).tolist(), indent.tolist()))
+    return np.column_stack([
+        per_line(word_start), per_line((bits & _ALPHA) > 0),
+        per_line((bits & _UPPER_LETTER) > 0), per_line((bits & _DIGIT_BIT) > 0),
+        per_line(word_start & ((bits & _UPPER) > 0)), np.where(has, last - first + 1, 0),
+        np.where(has, cps[first], 0), np.where(has, cps[last], 0),
+        per_line(cps == 124), (spans > 1) & space[np.minimum(starts, len(cps) - 1)]])
 
 
 def shape_tokens(text: str) -> list[str]:
@@ -291,7 +319,9 @@ class Memo(dict):
 class CachedFeaturizer(LineFeaturizer):
     """The features of LineFeaturizer.line from the same tokens, a batch of lines at a time.
 
-    Profiling showed CRC32 of repeated tokens and per-token Python work as the hot spots. Here
+    Profiling showed CRC32 of repeated tokens and per-token Python work as the hot spots. The
+    C module (cleaner/_native.c, built at install where a C compiler is found) finds the words
+    and hashes the text n-grams of a batch in one pass, without making a token; without it,
     a batch's words are found in one pass over its text, each distinct word's hashed tokens
     (its own, its trigrams, as first or last word) are computed once and kept, and a word
     pair's CRC32 continues the CRC32 of "b:<first word> " over the second word's bytes
@@ -348,6 +378,31 @@ class CachedFeaturizer(LineFeaturizer):
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """All lines' indices and values end to end, and where each line starts in them."""
         lowered = "\n".join(texts).lower()
+        text_idx, n_text = self._text_part(texts, lowered)
+        other_bytes = [self._other(v, h) for v, h in zip(shapes(texts, lowered), hits, strict=True)]
+        n_other = _lengths(other_bytes)
+        # Each line is its text part, then its others (LineFeaturizer.line's order).
+        sizes = np.column_stack([n_text, n_other]).ravel()
+        starts = np.column_stack([np.cumsum(n_text) - n_text,
+                                  len(text_idx) + np.cumsum(n_other) - n_other]).ravel()
+        idx = np.concatenate([text_idx, _u32_array(other_bytes)], dtype=np.int64)
+        values = np.repeat(np.stack([text_weight(n_text), np.ones(len(n_text), np.float32)], 1)
+                           .ravel(), sizes)
+        totals = n_text + n_other
+        return idx[_runs(starts, sizes)], values, np.cumsum(totals) - totals
+
+    def _text_part(self, texts: Sequence[str], lowered: str) -> tuple[np.ndarray, np.ndarray]:
+        """The indices of all lines' text n-grams end to end, and how many each line has.
+        ``lowered``: the texts joined by line breaks, lower-cased."""
+        if _native is None or lowered.count("\n") != len(texts) - 1:
+            return self._text_part_in_python(texts, lowered)
+        found, counts = _native.text_part(lowered, self.n_features, _MAX_WORDS)
+        return (np.frombuffer(found, dtype=np.uint32),
+                np.frombuffer(counts, dtype=np.uint32).astype(np.int64))
+
+    def _text_part_in_python(self, texts: Sequence[str],
+                             lowered: str) -> tuple[np.ndarray, np.ndarray]:
+        """_text_part without the C module (where it was not built), the same bytes."""
         per_line = _batch_words(texts, lowered)
         flat = list(chain.from_iterable(per_line))
         memo = self._words
@@ -363,34 +418,24 @@ class CachedFeaturizer(LineFeaturizer):
             dtype=np.int64, count=max(n_words - 1, 0)) % self.n_features
         trigram_bytes = list(map(itemgetter(3), entries))
         trigrams = _u32_array(trigram_bytes)
-        other_bytes = [self._other(v, h) for v, h in zip(shapes(texts, lowered), hits, strict=True)]
-        others = _u32_array(other_bytes)
         nowords = np.array([hashed(edge_tokens([])[0], self.n_features)])
 
-        # Each line is seven runs of these arrays, in LineFeaturizer.line's order: its words,
-        # its pairs, its first word, its last word (or "nowords"), its trigrams, its others.
+        # Each line is six runs of these arrays, in text_tokens' order: its words, its pairs,
+        # its first word, its last word (or "nowords"), its trigrams.
         nw = np.fromiter(map(len, per_line), dtype=np.int64, count=len(per_line))
         w_end = np.cumsum(nw)
         w_start = w_end - nw
         t_cum = np.concatenate([[0], np.cumsum(_lengths(trigram_bytes))])
-        n_other = _lengths(other_bytes)
-        o_start = np.cumsum(n_other) - n_other
         has = (nw > 0).astype(np.int64)
-        sources = [own, pairs, first, last, nowords, trigrams, others]
+        sources = [own, pairs, first, last, nowords, trigrams]
         base = np.cumsum([0] + [len(a) for a in sources])
         starts = np.column_stack([
             base[0] + w_start, base[1] + w_start, base[2] + w_start,
-            base[3] + w_end - has, np.full_like(nw, base[4]), base[5] + t_cum[w_start],
-            base[6] + o_start])
+            base[3] + w_end - has, np.full_like(nw, base[4]), base[5] + t_cum[w_start]])
         sizes = np.column_stack([
-            nw, np.maximum(nw - 1, 0), has, has, 1 - has, t_cum[w_end] - t_cum[w_start],
-            n_other])
+            nw, np.maximum(nw - 1, 0), has, has, 1 - has, t_cum[w_end] - t_cum[w_start]])
         idx = np.concatenate(sources, dtype=np.int64)[_runs(starts.ravel(), sizes.ravel())]
-        n_text = sizes[:, :6].sum(axis=1)
-        values = np.repeat(np.stack([text_weight(n_text), np.ones(len(nw), np.float32)], 1)
-                           .ravel(), np.column_stack([n_text, n_other]).ravel())
-        totals = n_text + n_other
-        return idx, values, np.cumsum(totals) - totals
+        return idx, sizes.sum(axis=1)
 
 
 #: Per word: indices of its own token and of it as first and as last word (uint32 bytes), the

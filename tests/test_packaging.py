@@ -4,10 +4,12 @@ cleans without the training packages (scikit-learn, SciPy)."""
 from __future__ import annotations
 
 import email
+import os
 import re
 import shutil
 import subprocess
 import sys
+import sysconfig
 import zipfile
 from importlib import metadata
 from pathlib import Path
@@ -30,7 +32,7 @@ def _source_copy(dest: Path) -> Path:
         shutil.copy2(ROOT / name, dest / name)
     for folder in ("cleaner", "models"):
         shutil.copytree(ROOT / folder, dest / folder,
-                        ignore=shutil.ignore_patterns("__pycache__"))
+                        ignore=shutil.ignore_patterns("__pycache__", "*.so", "*.pyd"))
     return dest
 
 
@@ -78,6 +80,8 @@ def test_wheel_holds_license_type_marker_and_model(tmp_path: Path):
     assert {"cleaner.npz", "cleaner.json"} <= set(models)
     assert {f"cleaner/models/{m}" for m in models} <= names
     assert {"cleaner/py.typed", "cleaner/__main__.py", "cleaner/__init__.py"} <= names
+    if _has_compiler():
+        assert [n for n in names if re.fullmatch(r"cleaner/_native\..+\.(so|pyd)", n)]
     assert meta["Name"] == DIST and meta["License-Expression"] == "Apache-2.0"
     classifiers = meta.get_all("Classifier")
     assert {f"Programming Language :: Python :: 3.{minor}" for minor in range(10, 14)} \
@@ -86,6 +90,41 @@ def test_wheel_holds_license_type_marker_and_model(tmp_path: Path):
     core = [r for r in meta.get_all("Requires-Dist") if "extra ==" not in r]
     assert "joblib" in " ".join(core)
     assert not [r for r in core if re.match(r"(scikit-learn|scipy)\b", r)]
+
+
+def _has_compiler() -> bool:
+    return shutil.which((sysconfig.get_config_var("CC") or "cc").split()[0]) is not None
+
+
+def test_without_a_c_compiler_the_wheel_builds_and_cleans_the_same(tmp_path: Path):
+    """The C module is optional: where it cannot be built (here CC=false), the wheel builds
+    without it and cleans the samples to the same bytes in Python."""
+    src = _source_copy(tmp_path / "src")
+    env = {**os.environ, "CC": "false"}
+    run = subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps",
+                          "--no-build-isolation", str(src), "-w", str(tmp_path / "dist")],
+                         capture_output=True, text=True, timeout=120, env=env)
+    assert run.returncode == 0, run.stderr
+    [wheel] = (tmp_path / "dist").glob("*.whl")
+    with zipfile.ZipFile(wheel) as z:
+        assert not [n for n in z.namelist() if n.startswith("cleaner/_native.")
+                    and not n.endswith(".c")]
+        z.extractall(tmp_path / "unpacked")
+    code = (f"import sys, pathlib, cleaner, cleaner.features as f\n"
+            f"assert f._native is None and cleaner.__file__.startswith({str(tmp_path)!r})\n"
+            f"for p in sorted(pathlib.Path({str(SAMPLES)!r}).glob('*.txt')):\n"
+            f"    sys.stdout.write(cleaner.clean(p.read_text(encoding='utf-8')))\n")
+    # -S and site-packages on the path without its .pth files: the checkout's editable
+    # install (a .pth import hook) must not stand in for the unpacked wheel.
+    paths = [tmp_path / "unpacked", *dict.fromkeys(sysconfig.get_paths()[k]
+                                                   for k in ("purelib", "platlib"))]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(map(str, paths))}
+    run = subprocess.run([sys.executable, "-S", "-c", code], capture_output=True, text=True,
+                         timeout=120, env=env, cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    here = cleaner.Cleaner()
+    assert run.stdout == "".join(here.clean(p.read_text(encoding="utf-8"))
+                                 for p in sorted(SAMPLES.glob("*.txt")))
 
 
 def test_extras_train_datatrove_and_test():
@@ -141,6 +180,9 @@ def test_plain_install_cleans_without_the_training_packages(tmp_path: Path):
     run = _run(bin_dir / "python", "-c", "import importlib.util as u; "
                f"print([m for m in {TRAINING_PACKAGES!r} if u.find_spec(m)])")
     assert run.stdout == "[]\n", run.stderr
+    if _has_compiler():  # pip built the C module
+        run = _run(bin_dir / "python", "-c", "import cleaner._native")
+        assert run.returncode == 0, run.stderr
 
     out = tmp_path / "out"
     run = _run(bin_dir / "cleaner", "clean", SAMPLES, "-o", out, "-q", "-j", "2",
