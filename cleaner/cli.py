@@ -23,8 +23,8 @@ if TYPE_CHECKING:
 
 
 def _setting(value: str) -> tuple[str, float | int]:
-    """``NAME=VALUE`` for a field of train.Settings, its value of the field's type."""
-    from cleaner.train import Settings
+    """``NAME=VALUE`` for a field of recipe.Settings, its value of the field's type."""
+    from cleaner.recipe import Settings
 
     name, _, raw = value.partition("=")
     default = {f.name: f.default for f in dataclasses.fields(Settings)}
@@ -542,8 +542,8 @@ DOC_TIMEOUT = 60.0
 
 def build_parser() -> argparse.ArgumentParser:
     from cleaner.batch import CHUNK_DOCS
+    from cleaner.recipe import Settings
     from cleaner.sinks import FORMATS
-    from cleaner.train import Settings
 
     parser = argparse.ArgumentParser(
         prog="cleaner", description="Strip boilerplate lines from scraped article text.",

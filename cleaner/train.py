@@ -39,9 +39,10 @@ from cleaner.decode import (
     weighted_sum,
 )
 from cleaner.document import ARTICLE_LABELS, LABELS, Line
-from cleaner.features import N_FEATURES, LineFeaturizer
+from cleaner.features import LineFeaturizer
 from cleaner.labels import LABELS_FILE, Labels, UIString, line_hash, read_labels, ui_strings
 from cleaner.model import Model, sigmoid
+from cleaner.recipe import Settings
 from cleaner.rules import RuleSet
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -56,24 +57,6 @@ _MIDDLE = ("ad_sponsored", "related_promo", "signup_prompt", "caption_credit", "
            "subscription_paywall", "donation_appeal")
 _BOTTOM = ("donation_appeal", "related_promo", "navigation_share", "comments_prompt",
            "cookie_legal", "signup_prompt", "byline_meta", "subscription_paywall", "ui_message")
-
-
-@dataclass
-class Settings:
-    """Everything that decides the trained model, recorded in its manifest."""
-
-    seed: int = 13
-    n_features: int = N_FEATURES
-    line_c: float = 4.0
-    kind_alpha: float = 1e-5
-    team_weight: float = 10.0    # a team line, standalone
-    corpus_weight: float = 0.3   # a page's line labelled by alignment alone
-    real_weight: float = 3.0     # a page's line the team labelled (data/labels)
-    block_weight: float = 10.0   # a labelled paragraph from outside the extracted text
-    ui_weight: float = 3.0       # a ui-strings row
-    composed_per_body: int = 1
-    team_body_repeats: int = 12
-    keep_target: float = 0.997   # article lines kept out of fold at the chosen threshold
 
 
 @dataclass
