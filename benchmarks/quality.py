@@ -49,7 +49,7 @@ from cleaner.extract import (
     extract_text,
 )
 from cleaner.metrics import page_counts, page_figures
-from cleaner.segment import render, segment
+from cleaner.segment import render, split_lines
 
 # Settings compared for HTML mode (the issue's reference first); `--candidates` reports each.
 CANDIDATES: dict[str, Settings] = {
@@ -128,8 +128,8 @@ class Bench:
         """Each text with the lines ``keep`` chooses, rendered as the cleaner renders."""
         outs = []
         for page, text in zip(self.pages, texts, strict=True):
-            lines = segment(text)
-            outs.append(render(lines, keep([line.text for line in lines], page)))
+            lines = split_lines(text)
+            outs.append(render(lines, keep(lines, page)))
         return outs
 
     def cleaned(self, texts: list[str]) -> list[str]:

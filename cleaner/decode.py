@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cleaner.document import LABELS, Decision, Line
+from cleaner.document import LABELS, Decisions, Line
 from cleaner.rules import RuleHit
 
 #: How far (in non-blank lines) a closer may follow its opener.
@@ -185,12 +185,12 @@ class Verdicts:
     reason: list[str]
     keep: np.ndarray | None = None  # bool, once the lines are named (decode)
 
-    def decisions(self, lines: Sequence[Line], start: int = 0) -> tuple[Decision, ...]:
-        """The Decisions of ``lines``, whose verdicts begin at ``start``."""
-        end = start + len(lines)
-        return tuple(map(Decision, [line.number for line in lines], [line.text for line in lines],
-                         self.label[start:end], self.keep[start:end].tolist(),
-                         self.score[start:end].tolist(), self.reason[start:end]))
+    def decisions(self, numbers: np.ndarray, texts: Sequence[str], start: int = 0) -> Decisions:
+        """The Decisions of the lines of these ``numbers`` and ``texts``, whose verdicts begin
+        at ``start``."""
+        end = start + len(texts)
+        return Decisions(numbers, texts, self.label[start:end], self.keep[start:end].copy(),
+                         self.score[start:end].copy(), self.reason[start:end])
 
 
 def line_numbers(lines: Sequence[Line]) -> np.ndarray:
@@ -198,10 +198,9 @@ def line_numbers(lines: Sequence[Line]) -> np.ndarray:
     return np.fromiter((line.number for line in lines), dtype=np.int64, count=len(lines))
 
 
-def line_lengths(lines: Sequence[Line]) -> np.ndarray:
+def line_lengths(texts: Sequence[str]) -> np.ndarray:
     """Words per line, the unit in which a wrongly dropped line costs."""
-    return np.fromiter((len(line.text.split()) for line in lines), dtype=np.float64,
-                       count=len(lines))
+    return np.fromiter(map(len, map(str.split, texts)), dtype=np.float64, count=len(texts))
 
 
 def drop_thresholds(words: np.ndarray, threshold: float, word_cost: float) -> np.ndarray:

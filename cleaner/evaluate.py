@@ -122,7 +122,7 @@ def _page_sums(
         gold = align(raw, page)
         for name, method in methods.items():
             keep = method(raw)
-            out = render(lines, keep)
+            out = render(raw, keep)
             a = sums[name]
             for k, g, line in zip(keep, gold, lines):
                 if g is None or line.blank:

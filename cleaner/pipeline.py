@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -14,16 +15,15 @@ from cleaner.decode import (
     context_columns,
     decode,
     line_lengths,
-    line_numbers,
 )
-from cleaner.document import ARTICLE_LABELS, LABELS, Line, Result
+from cleaner.document import ARTICLE_LABELS, LABELS, Result
 from cleaner.extract import NO_TEXT_EXTRACTED, html_to_text
 from cleaner.model import Model, sigmoid
 from cleaner.patterns import UserRule, first_match
 from cleaner.repetition import SiteRepeats
 from cleaner.rules import RuleSet
 from cleaner.scores import LineScorer, LineScores
-from cleaner.segment import render, segment, shown_lines
+from cleaner.segment import blank_lines, render, shown_lines, split_lines
 
 
 class Cleaner:
@@ -81,17 +81,21 @@ class Cleaner:
         evidence = [None] * len(texts) if repeated is None else list(repeated)
         if len(evidence) != len(texts):
             raise ValueError(f"{len(texts)} texts but {len(evidence)} repeated-line evidences")
-        docs = [segment(text) for text in texts]
-        bodies = [[line for line in lines if not line.blank] for lines in docs]
-        self._scorer.remember([line.text for body in bodies for line in body])
+        docs = [split_lines(text) for text in texts]  # each text's lines, blank ones too
+        at = [np.flatnonzero(~blank_lines(lines)) for lines in docs]
+        bodies = [list(map(lines.__getitem__, a.tolist())) for lines, a in zip(docs, at)]
+        self._scorer.remember(list(chain.from_iterable(bodies)))
         live = [i for i, body in enumerate(bodies) if body]
         results = [Result("", ())] * len(texts)  # a text of blank lines shows nothing
-        for i, result in zip(live, self._decide([docs[i] for i in live], [bodies[i] for i in live],
-                                                [evidence[i] for i in live])):
-            results[i] = result
+        if live:
+            numbers = np.concatenate([at[i] for i in live]) + 1  # lines are numbered from 1
+            for i, result in zip(live, self._decide([docs[i] for i in live],
+                                                    [bodies[i] for i in live], numbers,
+                                                    [evidence[i] for i in live])):
+                results[i] = result
         return results
 
-    def _decide(self, docs: list[list[Line]], bodies: list[list[Line]],
+    def _decide(self, docs: list[list[str]], bodies: list[list[str]], numbers: np.ndarray,
                 evidence: list[SiteRepeats | None]) -> list[Result]:
         """Decide every line of the documents, then the kept lines again as the cleaned texts
         show them, until nothing more goes, so that cleaning an output again changes nothing.
@@ -99,11 +103,11 @@ class Cleaner:
         Without the boilerplate around it, a line that its context kept (its own score drops it)
         can look different to the context step; it is decided here, once, rather than on the
         next cleaning. A line dropped in such a round says so in its reason (``<reason>:again``).
+        ``docs``: every line of each document; ``bodies``: its non-blank lines, whose
+        ``numbers`` (from 1) follow one another, document after document.
         """
-        body = [line for lines in bodies for line in lines]
-        texts = [line.text for line in body]
-        numbers = line_numbers(body)
-        words = line_lengths(body)  # the output strips trailing space only: the same words
+        texts = list(chain.from_iterable(bodies))
+        words = line_lengths(texts)  # the output strips trailing space only: the same words
         spans = Spans.of([len(lines) for lines in bodies])
         scores = self._scorer.scores(texts)
         repeated = _repeated(texts, spans, evidence)
@@ -112,12 +116,12 @@ class Cleaner:
         while todo:
             todo = self._again(docs, spans, verdicts, (texts, numbers, scores, words, repeated),
                                todo)
-        return [Result(render(lines, _kept(lines, numbers[s:e], verdicts.keep[s:e])),
-                       verdicts.decisions(lines_decided, s))
-                for lines, lines_decided, s, e in zip(docs, bodies, spans.starts.tolist(),
-                                                      spans.ends.tolist())]
+        return [Result(render(lines, _kept(len(lines), numbers[s:e], verdicts.keep[s:e])),
+                       verdicts.decisions(numbers[s:e], body, s))
+                for lines, body, s, e in zip(docs, bodies, spans.starts.tolist(),
+                                             spans.ends.tolist())]
 
-    def _again(self, docs: list[list[Line]], spans: Spans, verdicts: Verdicts,
+    def _again(self, docs: list[list[str]], spans: Spans, verdicts: Verdicts,
                decided: tuple[list[str], np.ndarray, LineScores, np.ndarray, np.ndarray | None],
                todo: list[int]) -> list[int]:
         """Decide the kept lines of the documents ``todo`` again as their outputs show them; the
@@ -133,16 +137,16 @@ class Cleaner:
                                  and all(t == t.rstrip() for t in texts[s:e])):
                 continue
             doc_numbers, doc_shown = shown_lines(
-                docs[d], _kept(docs[d], numbers[s:e], verdicts.keep[s:e]))
+                docs[d], _kept(len(docs[d]), numbers[s:e], verdicts.keep[s:e]))
             again.append(d)
             rows.append(kept)
-            shown_numbers += doc_numbers
+            shown_numbers.append(doc_numbers)
             shown += doc_shown
         if not again:
             return []
         at = np.concatenate(rows)
         shown_scores = self._scorer.scores(shown, ([texts[i] for i in at], scores.take(at)))
-        round_ = self._decide_once(shown, np.array(shown_numbers, dtype=np.int64), shown_scores,
+        round_ = self._decide_once(shown, np.concatenate(shown_numbers), shown_scores,
                                    words[at], Spans.of([len(r) for r in rows]),
                                    None if repeated is None else repeated[at])
         gone = np.flatnonzero(~round_.keep).tolist()
@@ -218,11 +222,11 @@ def _repeated(texts: list[str], spans: Spans,
         for site, s, e in zip(evidence, spans.starts.tolist(), spans.ends.tolist())])
 
 
-def _kept(lines: list[Line], numbers: np.ndarray, keep: np.ndarray) -> np.ndarray:
-    """Whether each line of a text, blank ones included, is kept (``keep``: of the lines of
-    these ``numbers``)."""
-    flags = np.zeros(len(lines), dtype=bool)
-    flags[numbers - 1] = keep  # segment numbers lines from 1
+def _kept(n_lines: int, numbers: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """Whether each of a text's ``n_lines`` lines, blank ones included, is kept (``keep``: of
+    the lines of these ``numbers``)."""
+    flags = np.zeros(n_lines, dtype=bool)
+    flags[numbers - 1] = keep  # lines are numbered from 1
     return flags
 
 

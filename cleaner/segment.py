@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
+
 from cleaner.document import Line
 
 
@@ -23,42 +25,46 @@ def split_lines(text: str) -> list[str]:
     return [] if parts == [""] else parts
 
 
-def render(lines: Sequence[Line], keep: Sequence[bool]) -> str:
-    """Join the kept lines in order, keeping paragraph breaks.
+def blank_lines(texts: Sequence[str]) -> np.ndarray:
+    """Whether each text is blank (Line.blank: empty or white space only), without a Python
+    call a line: ``not t.strip()`` is ``t == "" or t.isspace()``."""
+    n = len(texts)
+    return (np.fromiter(map(len, texts), np.int64, n) == 0) | np.fromiter(
+        map(str.isspace, texts), bool, n)
+
+
+def render(texts: Sequence[str], keep: Sequence[bool]) -> str:
+    """Join the kept lines (``texts``: every line's, as split_lines gives them) in order,
+    keeping paragraph breaks.
 
     Blank input lines become paragraph breaks; at most one blank line in a row, none at the
     start or end, no trailing whitespace, one final newline (or nothing when nothing is kept).
     """
     out: list[str] = []
     pending_break = False
-    for line, kept in zip(lines, keep, strict=True):
-        if line.blank:
+    for text, kept in zip(texts, keep, strict=True):
+        if not text.strip():
             pending_break = True
         elif kept:
             if pending_break and out:
                 out.append("")
-            out.append(line.text.rstrip())
+            out.append(text.rstrip())
             pending_break = False
     if out:
         out.append("")  # the final newline, without copying the joined text to add it
     return "\n".join(out)
 
 
-def shown_lines(lines: Sequence[Line], keep: Sequence[bool]) -> tuple[list[int], list[str]]:
-    """The numbers and texts of the non-blank lines of ``segment(render(lines, keep))``,
+def shown_lines(texts: Sequence[str], keep: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """The numbers and texts of the non-blank lines of ``split_lines(render(texts, keep))``,
     without rendering and splitting the text again: each kept line, its trailing whitespace
-    gone, numbered as the output shows it (one blank line where render puts a paragraph
-    break)."""
-    numbers: list[int] = []
-    texts: list[str] = []
-    number = 0
-    pending_break = False
-    for line, kept in zip(lines, keep, strict=True):
-        if line.blank:
-            pending_break = True
-        elif kept:
-            number += 2 if pending_break and texts else 1
-            numbers.append(number)
-            texts.append(line.text.rstrip())
-            pending_break = False
-    return numbers, texts
+    gone, numbered as the output shows it (one blank line where render puts a paragraph break:
+    between two kept lines with a blank line anywhere between them)."""
+    blank = blank_lines(texts)
+    at = np.flatnonzero(keep & ~blank)
+    if not len(at):
+        return np.zeros(0, dtype=np.int64), []
+    blanks_before = np.cumsum(blank)[at]
+    steps = np.ones(len(at), dtype=np.int64)
+    steps[1:] += np.diff(blanks_before) > 0
+    return np.cumsum(steps), list(map(str.rstrip, map(texts.__getitem__, at.tolist())))

@@ -431,7 +431,8 @@ def fit(docs: list[TrainDoc], lines: list[LabelledText], settings: Settings, log
     line = _fit_binary(stack.x[known], stack.y[known], stack.w[known], settings.line_c,
                        settings.seed)
 
-    ctx_x = np.vstack([context_features(line_numbers(d.lines), dh, oof[rows], line_lengths(d.lines))
+    ctx_x = np.vstack([context_features(line_numbers(d.lines), dh, oof[rows],
+                                        line_lengths([line.text for line in d.lines]))
                        for d, dh, rows in zip(docs, stack.doc_hits, stack.doc_rows)])
     labelled = np.array([b is not None for d in docs for b in d.boiler])
     ctx_y = np.array([bool(b) for d in docs for b in d.boiler])
@@ -496,7 +497,7 @@ def choose_threshold(
         bad = np.array([b is True for b in d.boiler]) & ~ruled
         article += int(gold.sum())
         boilerplate += int(bad.sum())
-        words = line_lengths(d.lines)
+        words = line_lengths([line.text for line in d.lines])
         for j, t in enumerate(grid):
             boiler = context_verdicts(line_p[rows], context_p[rows], np.full(len(rows), t),
                                       words, ruled)

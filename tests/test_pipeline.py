@@ -15,18 +15,19 @@ from inputs import PAGE
 
 from cleaner import Cleaner, clean, clean_html
 from cleaner.decode import LONG_LINE_WORDS
-from cleaner.document import ARTICLE_LABELS, Result
+from cleaner.document import ARTICLE_LABELS, Decision, Result
 from cleaner.extract import NO_TEXT_EXTRACTED
 from cleaner.patterns import parse_patterns
 from cleaner.repetition import SiteRepeats, count_repeats
 
+LINE_SAMPLES = [
+    "", "Share", "Advertisement", "Oops!", "Something went wrong.", "Read more: x",
+    "A Message from The Daily Planet:", "Remind me later.", "By Jane Doe",
+    "The minister said the plan would be published next week.",
+]
 LINE = st.one_of(
     st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=80),
-    st.sampled_from([
-        "", "Share", "Advertisement", "Oops!", "Something went wrong.", "Read more: x",
-        "A Message from The Daily Planet:", "Remind me later.", "By Jane Doe",
-        "The minister said the plan would be published next week.",
-    ]),
+    st.sampled_from(LINE_SAMPLES),
 )
 
 
@@ -142,6 +143,25 @@ def test_cleaner_pickles_and_agrees(cleaner: Cleaner):
     text = "Title\n\nShare\n\nThe council met on Monday to discuss the budget for next year.\n"
     copy = pickle.loads(pickle.dumps(cleaner))
     assert copy.explain(text) == cleaner.explain(text)
+
+
+def test_decisions_read_as_a_tuple_of_decisions(cleaner: Cleaner):
+    """A Result's decisions are held as columns (document.Decisions); read, they are the same
+    Decision objects a tuple would give, and a Result pickles with them."""
+    text = "\n".join(LINE_SAMPLES * 1500) + "\n"  # more lines than Decisions makes at a time
+    result = cleaner.explain(text)
+    held = tuple(result.decisions)
+    assert len(held) == len(result.decisions) == len(LINE_SAMPLES * 1500) - 1500
+    assert all(isinstance(d, Decision) for d in held)
+    assert result.decisions == held and held == result.decisions
+    assert result == Result(result.text, held) and hash(result.decisions) == hash(held)
+    assert result.decisions[-1] == held[-1] and result.decisions[3:9:2] == held[3:9:2]
+    with pytest.raises(IndexError):
+        result.decisions[len(held)]
+    assert result.removed == tuple(d for d in held if not d.keep) and result.removed
+    copy = pickle.loads(pickle.dumps(result))
+    assert copy == result and tuple(copy.decisions) == held
+    assert result.decisions != held[:-1] and result.decisions != "text"
 
 
 def test_empty_and_blank_input(cleaner: Cleaner):
