@@ -189,8 +189,10 @@ class Verdicts:
         """The Decisions of the lines of these ``numbers`` and ``texts``, whose verdicts begin
         at ``start``."""
         end = start + len(texts)
-        return Decisions(numbers, texts, self.label[start:end], self.keep[start:end].copy(),
-                         self.score[start:end].copy(), self.reason[start:end])
+        # Copies, not views: a Result must not hold on to its whole batch's arrays.
+        return Decisions(numbers.copy(), texts, self.label[start:end],
+                         self.keep[start:end].copy(), self.score[start:end].copy(),
+                         self.reason[start:end])
 
 
 def line_numbers(lines: Sequence[Line]) -> np.ndarray:

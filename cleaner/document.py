@@ -96,7 +96,7 @@ class Decisions(Sequence[Decision]):
                         self._labels[start:end], self._keep[start:end].tolist(),
                         self._scores[start:end].tolist(), self._reasons[start:end]))
 
-    def __getitem__(self, i):  # int -> Decision, slice -> tuple of Decisions
+    def __getitem__(self, i: int | slice) -> Decision | tuple[Decision, ...]:
         if isinstance(i, slice):
             return tuple(self[j] for j in range(*i.indices(len(self))))
         j = range(len(self))[i]  # negative indices, IndexError
