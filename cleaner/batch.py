@@ -224,7 +224,7 @@ def _timed_out(options: Options) -> str:
 
 def _outcome(text: str, result: Result, options: Options) -> Outcome:
     """What cleaning gave, flagged (and with --on-excess keep, uncleaned) if too much went."""
-    words = sum(len(d.text.split()) for d in result.decisions)
+    words = sum(map(len, map(str.split, result.decisions.texts)))
     outcome = Outcome(result.text, result.removed, len(result.decisions), words)
     limit = options.max_removed_ratio
     if limit is not None and words and outcome.removed_words / words > limit:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -88,23 +88,43 @@ class Decisions(Sequence[Decision]):
         self._numbers, self._texts, self._labels = numbers, texts, labels
         self._keep, self._scores, self._reasons = keep, scores, reasons
 
+    @classmethod
+    def of(cls, decisions: Iterable[Decision]) -> Decisions:
+        """The columns of these Decision objects."""
+        rows = list(decisions)
+        return cls(np.array([d.number for d in rows], dtype=np.int64), [d.text for d in rows],
+                   [d.label for d in rows], np.array([d.keep for d in rows], dtype=bool),
+                   np.array([d.score for d in rows], dtype=np.float64),
+                   [d.reason for d in rows])
+
+    @property
+    def texts(self) -> Sequence[str]:
+        """The lines' texts, without making a Decision a line."""
+        return self._texts
+
+    def removed(self) -> tuple[Decision, ...]:
+        """The decisions of the lines that go, made for those lines only."""
+        return self._rows(np.flatnonzero(~self._keep))
+
     def __len__(self) -> int:
         return len(self._texts)
 
-    def _rows(self, start: int, end: int) -> list[Decision]:
-        return list(map(Decision, self._numbers[start:end].tolist(), self._texts[start:end],
-                        self._labels[start:end], self._keep[start:end].tolist(),
-                        self._scores[start:end].tolist(), self._reasons[start:end]))
+    def _rows(self, at: np.ndarray) -> tuple[Decision, ...]:
+        rows = at.tolist()
+        return tuple(map(Decision, self._numbers[at].tolist(),
+                         map(self._texts.__getitem__, rows), map(self._labels.__getitem__, rows),
+                         self._keep[at].tolist(), self._scores[at].tolist(),
+                         map(self._reasons.__getitem__, rows)))
 
     def __getitem__(self, i: int | slice) -> Decision | tuple[Decision, ...]:
         if isinstance(i, slice):
-            return tuple(self[j] for j in range(*i.indices(len(self))))
+            return self._rows(np.arange(len(self))[i])
         j = range(len(self))[i]  # negative indices, IndexError
-        return self._rows(j, j + 1)[0]
+        return self._rows(np.array([j]))[0]
 
     def __iter__(self) -> Iterator[Decision]:
         for start in range(0, len(self), self._CHUNK):
-            yield from self._rows(start, start + self._CHUNK)
+            yield from self._rows(np.arange(start, min(start + self._CHUNK, len(self))))
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Sequence) or isinstance(other, (str, bytes)):
@@ -129,14 +149,19 @@ class Decisions(Sequence[Decision]):
 class Result:
     """A cleaned document: the rendered text and one decision per non-blank line.
 
+    ``decisions`` may be given as any sequence of Decisions; it is held as a Decisions.
     ``skipped`` says why a document was not cleaned at all (an HTML page with no main text:
     extract.NO_TEXT_EXTRACTED), its text then empty and without decisions; else None.
     """
 
     text: str
-    decisions: Sequence[Decision]  # Decisions, or a tuple
+    decisions: Decisions
     skipped: str | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.decisions, Decisions):
+            object.__setattr__(self, "decisions", Decisions.of(self.decisions))
 
     @property
     def removed(self) -> tuple[Decision, ...]:
-        return tuple(d for d in self.decisions if not d.keep)
+        return self.decisions.removed()

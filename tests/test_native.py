@@ -20,6 +20,7 @@ from test_fast_path import LINES
 from cleaner import Cleaner, features
 from cleaner.corpora import find_shared
 from cleaner.features import _MAX_WORDS, N_FEATURES, CachedFeaturizer, LineFeaturizer, shape
+from cleaner.labels import ui_strings
 from cleaner.rules import RuleSet
 
 native = features._native
@@ -96,14 +97,12 @@ def test_both_paths_give_the_plain_features_and_shapes(path, texts):
 
 def _real_lines() -> list[str]:
     """Lines of the samples and, where ../shared is here, the UI strings of many languages
-    (ui-strings): the scripts and oddities real text holds."""
+    (the ui-strings corpus's training part): the scripts and oddities real text holds."""
     lines = [line for p in sorted((ROOT / "data" / "samples").glob("*.txt"))
              for line in p.read_text(encoding="utf-8").splitlines()]
     shared = find_shared()
-    table = shared / "corpora" / "ui-strings" / "strings.tsv" if shared else None
-    if table is not None and table.is_file():
-        rows = table.read_text(encoding="utf-8").splitlines()[1:]
-        lines += [row.split("\t")[2] for row in rows if row.count("\t") >= 3]
+    if shared is not None:
+        lines += [row.text for row in ui_strings(shared, heldout=False, languages=None)]
     return lines
 
 

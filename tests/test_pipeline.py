@@ -159,6 +159,9 @@ def test_decisions_read_as_a_tuple_of_decisions(cleaner: Cleaner):
     with pytest.raises(IndexError):
         result.decisions[len(held)]
     assert result.removed == tuple(d for d in held if not d.keep) and result.removed
+    given = Result(result.text, held)  # a tuple given is held as columns too
+    assert list(given.decisions.texts) == [d.text for d in held] == list(result.decisions.texts)
+    assert given.removed == result.removed and tuple(given.decisions) == held
     copy = pickle.loads(pickle.dumps(result))
     assert copy == result and tuple(copy.decisions) == held
     assert result.decisions != held[:-1] and result.decisions != "text"
