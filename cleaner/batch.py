@@ -57,7 +57,7 @@ from cleaner.repetition import (
     site_of_url,
 )
 from cleaner.sinks import Sink
-from cleaner.sources import OTHER, Document, ReadError, Source, documents, load_text
+from cleaner.sources import OTHER, Document, ReadError, Source, charset_notice, documents, load_text
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
@@ -105,7 +105,8 @@ class Options:
 class Outcome:
     """What cleaning one document gave: the text to write, or why there is none;
     ``not_document`` why a record was no document to clean (a WARC request, an image);
-    ``warnings`` about a document read all the same; ``earlier``, for an output up to date, the
+    ``warnings`` about a document read all the same; ``guessed_charset``, the charset guessed
+    for its text (neither UTF-8 nor declared); ``earlier``, for an output up to date, the
     report records of the run that wrote it."""
 
     text: str | None = None
@@ -117,7 +118,12 @@ class Outcome:
     skipped: str | None = None
     not_document: str | None = None
     warnings: list[str] = field(default_factory=list)
+    guessed_charset: str | None = None
     earlier: bytes | None = None
+
+    def guessed(self, charset: str) -> None:
+        """Hears the charset guessed for the document's text."""
+        self.guessed_charset = charset
 
     @property
     def removed_words(self) -> int:
@@ -150,7 +156,8 @@ def clean_chunk(cleaner: Cleaner, docs: Sequence[Document], options: Options,
     extracting) a document has its own time limit; a batch that takes longer than one
     document may is cleaned again one document at a time, each within the limit.
     """
-    outcomes = [Outcome(warnings=list(doc.warnings)) for doc in docs]
+    outcomes = [Outcome(warnings=list(doc.warnings), guessed_charset=doc.guessed_charset)
+                for doc in docs]
     batch: dict[int, tuple[str, SiteRepeats | None]] = {}  # position -> text, site evidence
     size, started = 0, time.monotonic()
     for i, doc in enumerate(docs):
@@ -162,7 +169,7 @@ def clean_chunk(cleaner: Cleaner, docs: Sequence[Document], options: Options,
                 outcome.skipped = doc.skipped
             else:
                 with time_limit(options.doc_timeout):
-                    text = load_text(doc, outcome.warnings.append)
+                    text = load_text(doc, outcome.warnings.append, outcome.guessed)
                 if (doc.source.kind == "html" or doc.html is not None) and not text.strip():
                     outcome.skipped = NO_TEXT_EXTRACTED
                 else:
@@ -199,7 +206,8 @@ def _clean_batch(cleaner: Cleaner, batch: dict[int, tuple[str, SiteRepeats | Non
             outcomes[i].error = result
         else:
             outcomes[i] = dataclasses.replace(_outcome(batch[i][0], result, options),
-                                              warnings=outcomes[i].warnings)
+                                              warnings=outcomes[i].warnings,
+                                              guessed_charset=outcomes[i].guessed_charset)
 
 
 def _explain_one(cleaner: Cleaner, text: str, repeats: SiteRepeats | None,
@@ -785,6 +793,8 @@ def _deliver(doc: Document, outcome: Outcome, sink: Sink, summary: Summary,
         except OSError as exc:
             outcome.error = f"cannot write output ({exc.strerror or exc})"
     summary.add(outcome)
+    if outcome.guessed_charset is not None:
+        print(f"cleaner: {doc.id}: {charset_notice(outcome.guessed_charset)}", file=errors)
     for warning in outcome.warnings:
         print(f"cleaner: {doc.id}: warning: {warning}", file=errors)
     if outcome.error is not None:
@@ -832,6 +842,8 @@ def _report_line(doc: Document, outcome: Outcome) -> bytes:
     record: dict[str, object] = {"source": doc.source.name, "id": doc.id, "status": status}
     if outcome.warnings:
         record["warnings"] = outcome.warnings
+    if outcome.guessed_charset is not None:
+        record["guessed_charset"] = outcome.guessed_charset
     if reason is not None:
         record["reason"] = reason
     else:

@@ -335,17 +335,22 @@ def cmd_explain(args: argparse.Namespace) -> int:
 def _explain_document(cleaner, doc) -> tuple[tuple, str | None]:
     """A document's decisions, or why it has none; its problems and warnings go to stderr."""
     from cleaner.extract import NO_TEXT_EXTRACTED
-    from cleaner.sources import ReadError, load_text
+    from cleaner.sources import ReadError, charset_notice, load_text
 
     def warn(message: str) -> None:
         print(f"cleaner: {doc.id}: warning: {message}", file=sys.stderr)
 
+    def guessed(charset: str) -> None:
+        print(f"cleaner: {doc.id}: {charset_notice(charset)}", file=sys.stderr)
+
     for message in doc.warnings:
         warn(message)
+    if doc.guessed_charset is not None:
+        guessed(doc.guessed_charset)
     problem = doc.error or doc.skipped
     if problem is None:
         try:
-            text = load_text(doc, warn)
+            text = load_text(doc, warn, guessed)
         except ReadError as exc:
             problem = str(exc)
         else:

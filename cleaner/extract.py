@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from cleaner.utf8 import Decoded, declared_charset, decode
+
 Settings = dict[str, object]
 # An extraction: (HTML text, settings) -> the page's text.
 Extractor = Callable[[str, Settings], str]
@@ -29,14 +31,14 @@ NO_TEXT_EXTRACTED = "no text extracted (trafilatura found no main text)"
 
 
 def decode_bytes(data: bytes) -> str:
-    """Bytes as text: UTF-8 (a byte-order mark is dropped), else the detected charset."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        from charset_normalizer import from_bytes
+    """Bytes as text, as decode_page says."""
+    return decode_page(data).text
 
-        best = from_bytes(data).best()
-        return str(best) if best is not None else data.decode("utf-8", errors="replace")
+
+def decode_page(data: bytes) -> Decoded:
+    """A page's bytes as text (cleaner.utf8.decode): UTF-8, the charset the page declares in a
+    <meta> tag, else line by line with a guessed charset for the lines that are not UTF-8."""
+    return decode(data, declared_charset(data))
 
 
 def extract_text(
@@ -49,8 +51,15 @@ def extract_text(
     return trafilatura.extract(html, url=url, **settings) or ""
 
 
-def html_to_text(page: bytes | str, url: str | None = None) -> str:
-    """An HTML page as the text HTML mode cleans: a file's bytes (decoded as decode_bytes says)
-    or its text."""
-    html = page if isinstance(page, str) else decode_bytes(page)
+def html_to_text(page: bytes | str, url: str | None = None,
+                 guessed: Callable[[str], None] | None = None) -> str:
+    """An HTML page as the text HTML mode cleans: a file's bytes (decoded as decode_page says;
+    ``guessed`` hears the charset when it was guessed) or its text."""
+    if isinstance(page, str):
+        html = page
+    else:
+        decoded = decode_page(page)
+        html = decoded.text
+        if decoded.guessed and guessed is not None:
+            guessed(decoded.guessed)
     return extract_text(html, HTML_MODE_SETTINGS, url)

@@ -39,7 +39,7 @@ from itertools import chain
 from pathlib import Path
 from typing import BinaryIO
 
-from cleaner.utf8 import mostly_utf8
+from cleaner.utf8 import decode
 
 _KINDS = {".txt": "txt", ".html": "html", ".htm": "html", ".jsonl": "jsonl",
           ".warc": "warc", ".wet": "warc", ".warc.wet": "warc"}
@@ -94,8 +94,8 @@ class Document:
     why the document could not be read, ``skipped`` why it has no text to clean (a record whose
     text is null), ``not_document`` why a WARC record is no document to clean (a request, an
     image): it is counted and reported, never written; ``warnings`` are about a text read all
-    the same (stdin's, decoded when it was read). A JSONL record that is not cleaned is still
-    written back unchanged."""
+    the same (stdin's, decoded when it was read), ``guessed_charset`` names the charset that
+    was guessed for it. A JSONL record that is not cleaned is still written back unchanged."""
 
     source: Source
     id: str
@@ -106,9 +106,11 @@ class Document:
     not_document: str | None = None
     skipped: str | None = None
     warnings: tuple[str, ...] = ()
+    guessed_charset: str | None = None
 
 
-#: Hears a warning about a document that was read all the same.
+#: Hears a warning about a document that was read all the same, or the charset guessed for
+#: its text (neither UTF-8 nor declared).
 Warn = Callable[[str], None]
 
 
@@ -199,14 +201,16 @@ def documents(source: Source, text_field: str = "text", id_field: str | None = N
         yield from _warc_records(source, stream)
         return
     if source.kind != "jsonl":
-        text, warnings = None, []
+        text, warnings, guessed = None, [], []
         if stream is not None:
             try:
-                text = decode_text(read_stream(stream), source.kind, warnings.append)
+                text = decode_text(read_stream(stream), source.kind, warnings.append,
+                                   guessed.append)
             except ReadError as exc:
                 yield Document(source, source.name, error=str(exc))
                 return
-        yield Document(source, source.name, text=text, warnings=tuple(warnings))
+        yield Document(source, source.name, text=text, warnings=tuple(warnings),
+                       guessed_charset=next(iter(guessed), None))
         return
     yield from _records(source, text_field, id_field, stream)
 
@@ -302,20 +306,26 @@ class _open:
             self.file.close()
 
 
-def load_text(doc: Document, warn: Warn | None = None) -> str:
+def load_text(doc: Document, warn: Warn | None = None, guessed: Warn | None = None) -> str:
     """The text of a document: its own, or its page or file read and, for HTML, extracted;
-    ``warn`` hears of bytes that were replaced in decoding."""
+    ``warn`` hears of bytes that were replaced in decoding, ``guessed`` of a guessed charset."""
     if doc.text is not None:
         return doc.text
     if doc.html is not None:
         from cleaner.extract import html_to_text
 
-        return html_to_text(doc.html)
+        return html_to_text(doc.html, guessed=guessed)
     try:
         data = doc.source.path.read_bytes()
     except OSError as exc:
         raise ReadError(read_problem(doc.source.path, exc)) from None
-    return decode_text(data, doc.source.kind, warn)
+    return decode_text(data, doc.source.kind, warn, guessed)
+
+
+def charset_notice(charset: str) -> str:
+    """What stderr says of a text whose charset was guessed."""
+    return (f"charset guessed: {charset} (not UTF-8 and none declared; "
+            "check the output, or convert the file to UTF-8)")
 
 
 def read_problem(path: Path | None, exc: OSError) -> str:
@@ -329,31 +339,30 @@ def read_problem(path: Path | None, exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
-def decode_text(data: bytes, kind: str, warn: Warn | None = None) -> str:
+def decode_text(data: bytes, kind: str, warn: Warn | None = None,
+                guessed: Warn | None = None) -> str:
     """File bytes (unpacked first if compressed) as text: HTML through trafilatura, text as
-    UTF-8 (with or without a byte-order mark), mostly UTF-8 with a few bad bytes replaced (told
-    to ``warn``), or else the detected charset; binary data is refused."""
+    cleaner.utf8.decode reads it: UTF-8 (with or without a byte-order mark), mostly UTF-8 with
+    a few bad bytes replaced (told to ``warn``), lines in another charset in the charset
+    guessed for them (told to ``guessed``); binary data is refused."""
     opener = _unpacker(data[:_HEAD])
     if opener is not None:
         data = read_stream(opener(io.BytesIO(data)))
     if kind == "html":
         from cleaner.extract import html_to_text
 
-        return html_to_text(data)
-    from cleaner.extract import decode_bytes
-
+        return html_to_text(data, guessed=guessed)
     utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
-    if b"\x00" in data and not utf16:
-        text = None
-    elif not utf16 and (lenient := mostly_utf8(data)) is not None:
-        text, replaced = lenient
-        if replaced and warn is not None:
-            warn(f"{replaced:,} invalid UTF-8 byte sequence(s) replaced with U+FFFD")
-    else:
-        text = decode_bytes(data)
-    if text is None or "\x00" in text:  # NUL bytes: not text in any charset we read
+    if b"\x00" in data and not utf16:  # NUL bytes: not text in any charset we read
         raise ReadError("binary data, not text")
-    return text
+    decoded = decode(data)
+    if "\x00" in decoded.text:
+        raise ReadError("binary data, not text")
+    if decoded.replaced and warn is not None:
+        warn(f"{decoded.replaced:,} invalid UTF-8 byte sequence(s) replaced with U+FFFD")
+    if decoded.guessed and guessed is not None:
+        guessed(decoded.guessed)
+    return decoded.text
 
 
 def unpacked(raw: BinaryIO) -> BinaryIO:

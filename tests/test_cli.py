@@ -512,3 +512,29 @@ def test_mostly_utf8_text_keeps_its_accents_and_warns(tmp_path: Path):
     latin = tmp_path / "latin.txt"
     latin.write_bytes(text.encode("latin-1"))  # a whole file in another charset: detected
     assert "Le café du port" in run("clean", str(latin)).stdout
+
+
+def test_a_guessed_charset_is_named_on_stderr_and_in_the_report(tmp_path: Path):
+    src = tmp_path / "in"
+    src.mkdir()
+    french = ("Les prêts immobiliers coûtent plus cher: le taux moyen a dépassé 4 % à Noël, "
+              "selon la banque du port de Brest.\n")
+    (src / "cp1252.txt").write_bytes(french.encode("cp1252"))
+    (src / "utf8.txt").write_text(french, encoding="utf-8")
+    page = "<html><head>{}</head><body><article><p>{}</p></article></body></html>"
+    (src / "declared.html").write_bytes(
+        page.format('<meta charset="iso-8859-1">', french).encode("latin-1"))
+    report = tmp_path / "report.jsonl"
+    r = run("clean", str(src), "-o", str(tmp_path / "out"), "--report", str(report))
+    assert r.returncode == 0, r.stderr
+    rows = {Path(row["source"]).name: row
+            for row in map(json.loads, report.read_text(encoding="utf-8").splitlines())}
+    charset = rows["cp1252.txt"]["guessed_charset"]
+    assert french.encode("cp1252").decode(charset) == french
+    assert f"cleaner: {src / 'cp1252.txt'}: charset guessed: {charset}" in r.stderr
+    assert (tmp_path / "out" / "cp1252.txt").read_text(encoding="utf-8") == french
+    for name in ("utf8.txt", "declared.html"):  # UTF-8 and a declared charset: no guess
+        assert "guessed_charset" not in rows[name] and f"{src / name}:" not in r.stderr
+    assert "prêts" in (tmp_path / "out" / "declared.txt").read_text(encoding="utf-8")
+    r = run("explain", str(src / "cp1252.txt"))
+    assert f"cleaner: {src / 'cp1252.txt'}: charset guessed: {charset}" in r.stderr

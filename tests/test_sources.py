@@ -162,3 +162,33 @@ def test_a_record_without_text_is_skipped_or_failed_with_its_reason(tmp_path: Pa
         (None, "'text' field is not a string (a boolean)"),
         (None, "no 'text' field (see --text-field)")]
     assert all(d.record is not None for d in docs)  # to be written back unchanged
+
+
+# A short French news item of about 110 bytes in cp1252, written for this test.
+FRENCH = ("Les prêts immobiliers coûtent plus cher: le taux moyen a dépassé 4 % à Noël, selon "
+          "la banque du port de Brest.\n")
+
+
+def test_a_short_cp1252_text_is_read_right_and_the_guess_is_told():
+    data = FRENCH.encode("cp1252")
+    assert 100 <= len(data) <= 120
+    warnings: list[str] = []
+    guessed: list[str] = []
+    assert decode_text(data, "txt", warnings.append, guessed.append) == FRENCH
+    assert len(guessed) == 1 and data.decode(guessed[0]) == FRENCH and warnings == []
+    guessed.clear()
+    decode_text(FRENCH.encode("utf-8"), "txt", guessed=guessed.append)
+    assert guessed == []  # UTF-8 is no guess
+
+
+def test_a_utf8_file_with_a_latin1_line_is_read_line_by_line():
+    """The UTF-8 lines stay UTF-8, the Latin-1 line is read in the charset guessed for it."""
+    first = "Le café du port rouvre après les travaux, a annoncé la mairie lundi."
+    last = "Les habitants étaient ravis de retrouver la terrasse et ses marées."
+    data = (first + "\n").encode() + b"R\xe9sum\xe9 \xff\n" + (last + "\n").encode()
+    warnings: list[str] = []
+    guessed: list[str] = []
+    lines = decode_text(data, "txt", warnings.append, guessed.append).splitlines()
+    assert lines[0] == first and lines[2] == last
+    assert lines[1].startswith("Résumé ") and len(lines[1]) == len("Résumé ÿ")
+    assert len(guessed) == 1 and warnings == []

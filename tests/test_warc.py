@@ -354,12 +354,14 @@ def test_without_fastwarc_a_warc_input_names_the_extra(tmp_path: Path):
 
 
 def test_a_page_is_decoded_in_the_charset_its_response_declares(tmp_path: Path):
-    """A Latin-1 page whose bytes alone read as another charset (Windows-1250: "à" as "ŕ") is
-    read in the charset of its HTTP Content-Type."""
+    """A Latin-1 page whose bytes alone read as another charset (its <meta> tag says
+    Windows-1250: "à" as "ŕ") is read in the charset of its HTTP Content-Type, which comes
+    first, as in a browser."""
     paragraphs = ["Le café du marché ferme à Zürich pour l'été, a annoncé la mairie mardi.",
                   "Les commerçants déménagent à côté de la gare jusqu'à la fin des travaux.",
                   "La réouverture est prévue à la rentrée, après la rénovation du toit."]
-    page = ("<html><head><title>Marché</title></head><body><article><h1>Le marché ferme</h1>"
+    page = ("<html><head><meta charset=windows-1250><title>Marché</title></head><body>"
+            "<article><h1>Le marché ferme</h1>"
             + "".join(f"<p>{p}</p>" for p in paragraphs) + "</article></body></html>")
     data = page.encode("iso-8859-1")
     (tmp_path / "page.html").write_bytes(data)
