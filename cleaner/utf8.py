@@ -64,14 +64,18 @@ def mostly_utf8(data: bytes) -> tuple[str, int] | None:
 def decode(data: bytes, declared: str | None = None) -> Decoded:
     """``data`` as text: UTF-16 with a byte-order mark (when it decodes), UTF-8 (valid UTF-8
     is taken for UTF-8 whatever a page declares: it is almost never anything else), the
-    ``declared`` charset when Python knows it, or line by line as the module says."""
+    ``declared`` charset when Python knows it and it decodes the bytes, or line by line as the
+    module says."""
     for charset in ("utf-16", "utf-8-sig") if data.startswith(_UTF16_BOMS) else ("utf-8-sig",):
         try:
             return Decoded(data.decode(charset))
         except UnicodeDecodeError:
             pass
     if _known(declared):
-        return Decoded(data.decode(declared, errors="replace"))
+        try:
+            return Decoded(data.decode(declared))
+        except UnicodeDecodeError:
+            pass  # the declaration is wrong (a page saying UTF-8 that is not): guess
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8):]
     lines = data.split(b"\n")
