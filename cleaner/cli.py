@@ -39,20 +39,23 @@ def _setting(value: str) -> tuple[str, float | int]:
 
 
 def _labels(value: str) -> frozenset[str]:
-    labels = frozenset(v.strip() for v in value.split(",") if v.strip())
-    unknown = labels - set(LABELS)
-    if unknown:
-        raise argparse.ArgumentTypeError(
-            f"unknown label(s) {', '.join(sorted(unknown))}; known: {', '.join(LABELS)}"
-        )
-    return labels
+    from cleaner.options import check_labels
+
+    return _checked(check_labels, [v.strip() for v in value.split(",") if v.strip()])
 
 
-#: ``--precision`` and ``--recall``: (least drop probability, factor on the model's word cost).
-#: How far from certainty each preset moves the model's threshold t: precision drops from
-#: 1 - (1 - t)/2 (fewer article lines lost, more boilerplate kept), recall from 1 - 2(1 - t)
-#: (more boilerplate removed, more short article lines with it).
-PRESETS: dict[str, float] = {"precision": 0.5, "recall": 2.0}
+def _threshold(value: str) -> float:
+    from cleaner.options import check_threshold
+
+    return _checked(check_threshold, value)
+
+
+def _checked(check, value):
+    """``check(value)`` (cleaner.options: the API's checks), its refusal as argparse's."""
+    try:
+        return check(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _add_model_options(p: argparse.ArgumentParser) -> None:
@@ -62,12 +65,14 @@ def _add_model_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--keep", type=_labels, default=frozenset(),
                    help="comma-separated labels to keep besides content and title; labels: "
                         + ", ".join(LABELS))
+    from cleaner.options import PRESETS
+
     preset = p.add_mutually_exclusive_group()
     for name, factor in PRESETS.items():
         preset.add_argument(f"--{name}", dest="preset", action="store_const", const=name,
                             help=f"drop from P = 1 - {factor}(1 - the model's threshold) "
                                  f"({'fewer' if factor < 1 else 'more'} lines removed)")
-    p.add_argument("--threshold", type=_ratio,
+    p.add_argument("--threshold", type=_threshold,
                    help="least boilerplate probability at which a line is dropped; longer "
                         "lines need more (default: the model's, or the preset's)")
     p.add_argument("--patterns", type=Path, metavar="FILE",
@@ -75,15 +80,11 @@ def _add_model_options(p: argparse.ArgumentParser) -> None:
 
 
 def _cleaner(args: argparse.Namespace):
-    from cleaner.patterns import load_patterns
     from cleaner.pipeline import Cleaner
 
-    patterns = load_patterns(args.patterns) if getattr(args, "patterns", None) else ()
-    cleaner = Cleaner(args.model, keep=args.keep, threshold=args.threshold,
-                      trust_model=args.trust_model, patterns=patterns)
-    if getattr(args, "preset", None) and args.threshold is None:
-        cleaner.threshold = max(0.0, 1.0 - PRESETS[args.preset] * (1.0 - cleaner.threshold))
-    return cleaner
+    return Cleaner(args.model, keep=args.keep, threshold=args.threshold,
+                   trust_model=args.trust_model, patterns=args.patterns or (),
+                   preset=args.preset)
 
 
 def _number(value: str, parse: type[int] | type[float]) -> int | float:

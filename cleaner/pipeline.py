@@ -16,9 +16,17 @@ from cleaner.decode import (
     decode,
     line_lengths,
 )
-from cleaner.document import ARTICLE_LABELS, LABELS, Result
+from cleaner.document import Result
 from cleaner.extract import NO_TEXT_EXTRACTED, html_to_text
 from cleaner.model import Model, sigmoid
+from cleaner.options import (
+    check_patterns,
+    check_preset,
+    check_threshold,
+    check_word_cost,
+    drop_threshold,
+    policy,
+)
 from cleaner.patterns import UserRule, first_match
 from cleaner.repetition import SiteRepeats
 from cleaner.rules import RuleSet
@@ -34,9 +42,13 @@ class Cleaner:
     ``drop`` names article labels to drop all the same (``drop={"title"}``); a policy that keeps
     no article label is refused. ``self.keep`` holds the policy: every label kept.
     ``threshold`` overrides the model's least P(boilerplate) at which a line is dropped
-    (longer lines need more, see decode.drop_thresholds); ``word_cost`` overrides the model's
-    cost of a wrongly dropped word, which sets how much surer the model must be for longer
-    lines. ``patterns`` are the user's own rules (cleaner.patterns), applied last.
+    (above 0, 1 at most; longer lines need more, see decode.drop_thresholds); ``preset``
+    ("precision" or "recall") moves the model's threshold as ``--precision`` and ``--recall``
+    do (a ``threshold`` given wins); ``word_cost`` overrides the model's cost of a wrongly
+    dropped word, which sets how much surer the model must be for longer lines. ``patterns``
+    are the user's own rules, applied last: a patterns file's path (as ``--patterns FILE``) or
+    rules from cleaner.patterns.parse_patterns. Every option is checked as the command line
+    checks it (cleaner.options), before the model is loaded.
     """
 
     def __init__(
@@ -46,16 +58,21 @@ class Cleaner:
         threshold: float | None = None,
         trust_model: bool = False,
         word_cost: float | None = None,
-        patterns: Sequence[UserRule] = (),
+        patterns: str | Path | Sequence[UserRule] = (),
         drop: Iterable[str] = (),
+        preset: str | None = None,
     ) -> None:
         self.keep = policy(keep, drop)
+        if threshold is not None:  # every check before the model loads
+            check_threshold(threshold)
+        check_preset(preset)
+        costs = None if word_cost is None else check_word_cost(word_cost)
+        self.patterns = check_patterns(patterns)
         if not isinstance(model, Model):
             model = Model.load(Path(model) if model else None, trust=trust_model)
         self.model = model
-        self.threshold = model.threshold if threshold is None else float(threshold)
-        self.word_cost = model.word_cost if word_cost is None else float(word_cost)
-        self.patterns = tuple(patterns)
+        self.threshold = drop_threshold(model.threshold, threshold, preset)
+        self.word_cost = model.word_cost if costs is None else costs
         self._scorer = LineScorer(model, RuleSet())
 
     def explain(self, text: str, repeated: SiteRepeats | None = None) -> Result:
@@ -194,21 +211,6 @@ class Cleaner:
         if not text.strip():
             return Result("", (), skipped=NO_TEXT_EXTRACTED)
         return self.explain(text)
-
-
-def policy(keep: Iterable[str], drop: Iterable[str]) -> frozenset[str]:
-    """The labels kept: the article's, those in ``keep``, less those in ``drop``."""
-    keep, drop = frozenset(keep), frozenset(drop)
-    unknown = (keep | drop) - set(LABELS)
-    if unknown:
-        raise ValueError(f"unknown labels {sorted(unknown)}; known: {', '.join(LABELS)}")
-    if keep & drop:
-        raise ValueError(f"labels both kept and dropped: {sorted(keep & drop)}")
-    kept = (ARTICLE_LABELS | keep) - drop
-    if not kept & ARTICLE_LABELS:
-        raise ValueError(f"this policy keeps no article label ({', '.join(sorted(ARTICLE_LABELS))})"
-                         ": it would drop every article line")
-    return kept
 
 
 def _repeated(texts: list[str], spans: Spans,

@@ -174,7 +174,7 @@ def test_empty_and_blank_input(cleaner: Cleaner):
 
 
 def test_unknown_keep_label_is_refused():
-    with pytest.raises(ValueError, match="unknown labels"):
+    with pytest.raises(ValueError, match=r"unknown label\(s\) headline; known: content"):
         Cleaner(keep={"content", "headline"})
 
 
@@ -218,7 +218,7 @@ def test_drop_names_article_labels_to_drop_and_no_article_label_is_refused():
         Cleaner(keep={"caption_credit"}, drop={"content", "title"})
     with pytest.raises(ValueError, match=r"both kept and dropped: \['title'\]"):
         Cleaner(keep={"title"}, drop={"title"})
-    with pytest.raises(ValueError, match="unknown labels"):
+    with pytest.raises(ValueError, match=r"unknown label\(s\) headline; known: content"):
         Cleaner(drop={"headline"})
 
 
@@ -255,3 +255,44 @@ def test_what_is_not_text_is_a_clear_type_error(call):
         call(None)
     with pytest.raises(TypeError, match=r"clean_html takes the page as str or bytes, not int"):
         clean_html(3)
+
+
+@pytest.mark.parametrize(("api", "cli"), [
+    ({"threshold": 1.5}, ["--threshold", "1.5"]),
+    ({"threshold": 0}, ["--threshold", "0"]),
+    ({"threshold": "x"}, ["--threshold", "x"]),
+    ({"keep": {"nonsense"}}, ["--keep", "nonsense"]),
+    ({"keep": {"caption_credit", "nonsense"}}, ["--keep", "caption_credit,nonsense"]),
+])
+def test_the_api_refuses_what_the_command_line_refuses_in_the_same_words(api, cli):
+    with pytest.raises(ValueError) as refused:
+        Cleaner(**api)
+    r = subprocess.run([sys.executable, "-m", "cleaner.cli", "clean", *cli], input="Text.\n",
+                       capture_output=True, text=True, timeout=120)
+    words = str(refused.value).split(" ", 1)[1] if "threshold" in api else str(refused.value)
+    assert r.returncode == 2 and words in r.stderr, (str(refused.value), r.stderr)
+
+
+def test_options_the_command_line_has_no_flag_for_are_checked_too(tmp_path: Path):
+    with pytest.raises(ValueError, match=r"-1 is not a word cost \(a number of 0 or more\)"):
+        Cleaner(word_cost=-1)
+    with pytest.raises(ValueError, match="unknown preset 'fast'; known: precision, recall"):
+        Cleaner(preset="fast")
+    with pytest.raises(TypeError, match="not str"):
+        Cleaner(patterns=["navigation_share\tShare"])
+    patterns = tmp_path / "mine.tsv"
+    patterns.write_text("navigation_share\tShare this\nheadline\tBreaking\n", encoding="utf-8")
+    with pytest.raises(ValueError) as refused:
+        Cleaner(patterns=patterns)
+    assert f"cleaner: {refused.value}" in _cli("clean", "--patterns", str(patterns),
+                                               str(SAMPLES / "es_noticia.txt")).stderr
+
+
+@pytest.mark.parametrize("preset", ["precision", "recall"])
+def test_presets_in_the_api_are_the_command_line_flags(preset: str):
+    sample = SAMPLES / "en_recipe_blog.txt"
+    cleaner = Cleaner(preset=preset)
+    assert (cleaner.threshold < _CLEANER.threshold) == (preset == "recall")
+    assert cleaner.clean(sample.read_text(encoding="utf-8")) == _cli(
+        "clean", str(sample), f"--{preset}").stdout
+    assert Cleaner(preset=preset, threshold=0.9).threshold == 0.9  # as --threshold wins
