@@ -171,16 +171,17 @@ def _clean(args: argparse.Namespace) -> int:
         return _usage(f"the output file {out} is the input; choose another (-o)")
 
     skip = [p for p in (out_dir, out_file, args.report) if p is not None]  # never read back
+    given = None if args.input_format == "auto" else args.input_format  # every file's kind
     progress = None
     if not args.quiet and sys.stderr.isatty() and not use_stdin:
         progress = Progress()  # shown at once: the model loads and the inputs are counted
     try:
         if progress is not None:
-            kinds = Counter(s.kind for s in find_sources(paths, exclude=skip))
+            kinds = Counter(s.kind for s in find_sources(paths, exclude=skip, kind=given))
             progress.total = kinds.total()
             progress.one_document_per_file = not kinds["jsonl"]
         if not use_stdin:
-            _require_warc(find_sources(paths, exclude=skip))
+            _require_warc(find_sources(paths, exclude=skip, kind=given))
         cleaner = _cleaner(args)
         options = Options(text_field=args.text_field, id_field=args.id_field,
                           format=args.format, max_removed_ratio=args.max_removed_ratio,
@@ -188,8 +189,8 @@ def _clean(args: argparse.Namespace) -> int:
                           doc_timeout=args.doc_timeout)
         if args.repetition and not use_stdin:
             options = dataclasses.replace(
-                options, repeats=repeated_lines(find_sources(paths, exclude=skip), options,
-                                                jobs=1 if args.dask else args.jobs))
+                options, repeats=repeated_lines(find_sources(paths, exclude=skip, kind=given),
+                                                options, jobs=1 if args.dask else args.jobs))
         stdin = None
         if use_stdin:
             read = _stdin_source("clean", args.input_format)
@@ -198,7 +199,7 @@ def _clean(args: argparse.Namespace) -> int:
             sources, stdin = [read[0]], read[1]
             _require_warc(sources)
         else:
-            sources = find_sources(paths, exclude=skip)
+            sources = find_sources(paths, exclude=skip, kind=given)
         state = None
         if to_stdout:
             sink = StreamSink(sys.stdout.buffer, args.format, args.text_field)
@@ -321,7 +322,8 @@ def cmd_explain(args: argparse.Namespace) -> int:
             return _usage(f"no such file: {path}")
         if path.is_dir():
             return _usage(f"{path} is a folder; explain takes one file")
-        source = Source(path, path, kind_of(path) or "txt")
+        given = None if args.input_format == "auto" else args.input_format
+        source = Source(path, path, given or kind_of(path) or "txt")
     cleaner = _cleaner(args)
     show = _explained_json if args.format == "json" else _explained_rows(args.color)
     failed = False
@@ -519,8 +521,9 @@ def _print_report(report: dict, as_json: bool) -> int:
 def _add_input_options(p: argparse.ArgumentParser, kinds: tuple[str, ...]) -> None:
     warc = " 'WARC/' WARC," if "warc" in kinds else ""
     p.add_argument("--input-format", choices=("auto", *kinds), default="auto",
-                   help="what stdin holds (auto: '{' first means JSONL, '<html' or "
-                        f"'<!doctype' HTML,{warc} else text); a file goes by its name")
+                   help="the format of every input, stdin and files whatever their names "
+                        "(auto: a file goes by its name; on stdin '{' first means JSONL, "
+                        f"'<html' or '<!doctype' HTML,{warc} else text)")
     p.add_argument("--text-field", default="text", help="JSONL field holding the text")
     p.add_argument("--id-field",
                    help="JSONL field naming a record in messages and reports (default: "

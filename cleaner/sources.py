@@ -12,12 +12,13 @@ extracted with trafilatura, cleaner.extract); ``.jsonl`` JSON Lines, one documen
 each of them also compressed with gzip, zstd, bzip2 or xz (``.txt.gz``, ``.jsonl.zst``,
 ``.html.bz2``, ``.jsonl.xz``); ``.warc``, ``.wet`` and ``.warc.wet`` WARC files, one document
 per HTML response or WET conversion record (cleaner.warc), compressed alike (``.warc.gz``,
-``.warc.wet.gz``). A file named on the command line with another suffix is read as text; in
-folders, a file of another kind becomes a source of kind ``OTHER``, never read but counted and
-reported, so that nothing in a folder is dropped silently (hidden files, cleaner's own state
-and temporary files among them, are not inputs and are not counted). Any input that starts
-with one of those formats' magic bytes is unpacked first, whatever its name, and one cut short
-is an error, never a silently shorter text.
+``.warc.wet.gz``). ``--input-format`` names the kind of every input instead. A file named on the
+command line with another suffix is read as text; in folders, a file of another kind becomes a
+source of kind ``OTHER``, never read but counted and reported, so that nothing in a folder is
+dropped silently (hidden files, cleaner's own state and temporary files among them, are not
+inputs and are not counted). Any input that starts with one of those formats' magic bytes is
+unpacked first, whatever its name, and one cut short is an error, never a silently shorter
+text.
 """
 
 from __future__ import annotations
@@ -133,23 +134,24 @@ def output_stem(rel: Path) -> Path:
     return rel.with_suffix("")
 
 
-def find_sources(paths: Iterable[Path], exclude: Path | Iterable[Path] | None = None
-                 ) -> Iterator[Source]:
+def find_sources(paths: Iterable[Path], exclude: Path | Iterable[Path] | None = None,
+                 kind: str | None = None) -> Iterator[Source]:
     """The inputs named on the command line, folders walked recursively in sorted order.
 
     ``exclude`` (the output folder, the report file) is never read, so outputs written inside
     an input folder are not read back as inputs. A folder that cannot be listed becomes a
-    source with an ``error``.
+    source with an ``error``. ``kind`` (``--input-format``) is the kind of every file, named
+    or found in a folder, whatever its name; without it a file's name tells.
     """
     skip = {os.path.realpath(p) for p in ([exclude] if isinstance(exclude, Path)
                                           else exclude or ())}
     for path in paths:
         if path.is_dir():
             for file, error in _walk(path, skip):
-                kind = kind_of(file) or ("txt" if error else OTHER)
-                yield Source(file, output_stem(file.relative_to(path)), kind, error)
+                found = kind or kind_of(file) or ("txt" if error else OTHER)
+                yield Source(file, output_stem(file.relative_to(path)), found, error)
         else:
-            yield Source(path, output_stem(Path(path.name)), kind_of(path) or "txt")
+            yield Source(path, output_stem(Path(path.name)), kind or kind_of(path) or "txt")
 
 
 def _walk(folder: Path, skip: set[str]) -> Iterator[tuple[Path, str | None]]:

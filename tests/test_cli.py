@@ -538,3 +538,28 @@ def test_a_guessed_charset_is_named_on_stderr_and_in_the_report(tmp_path: Path):
     assert "prêts" in (tmp_path / "out" / "declared.txt").read_text(encoding="utf-8")
     r = run("explain", str(src / "cp1252.txt"))
     assert f"cleaner: {src / 'cp1252.txt'}: charset guessed: {charset}" in r.stderr
+
+
+def test_input_format_names_the_format_of_files_too(tmp_path: Path):
+    """`--input-format` is the format of every input, whatever its name: a `.log` of JSON
+    Lines, a `.dat` of HTML, named or in a folder (without it, a folder's `.log` is ignored
+    and a named one is read as text)."""
+    src = tmp_path / "in"
+    src.mkdir()
+    records = [{"id": i, "text": ARTICLE.replace("six", str(i)) + "Share this article\n"}
+               for i in (7, 8)]
+    (src / "crawl.log").write_text("".join(json.dumps(r) + "\n" for r in records),
+                                   encoding="utf-8")
+    r = run("clean", str(src), "-o", str(tmp_path / "out"), "--input-format", "jsonl")
+    assert r.returncode == 0, r.stderr
+    out = [json.loads(line) for line in (tmp_path / "out" / "crawl.jsonl").read_text(
+        encoding="utf-8").splitlines()]
+    assert [o["id"] for o in out] == [7, 8] and all(o["cleaner"]["removed_lines"] for o in out)
+    assert all("Share this article" not in o["text"] for o in out)
+    named = run("clean", str(src / "crawl.log"), "-o", "-", "--input-format", "jsonl")
+    assert [json.loads(line) for line in named.stdout.splitlines()] == out
+    (src / "page.dat").write_text(PAGE, encoding="utf-8")
+    r = run("clean", str(src / "page.dat"), "--input-format", "html")
+    assert r.returncode == 0 and "expansion joints" in r.stdout and "<p>" not in r.stdout
+    assert run("explain", str(src / "page.dat"), "--input-format", "html").stdout.count(
+        "<p>") == 0
