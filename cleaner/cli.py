@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from cleaner import __version__
 from cleaner.document import LABELS
+from cleaner.options import PRESETS, check_labels, check_threshold
 
 if TYPE_CHECKING:
     from cleaner.sources import Source
@@ -39,14 +40,10 @@ def _setting(value: str) -> tuple[str, float | int]:
 
 
 def _labels(value: str) -> frozenset[str]:
-    from cleaner.options import check_labels
-
     return _checked(check_labels, [v.strip() for v in value.split(",") if v.strip()])
 
 
 def _threshold(value: str) -> float:
-    from cleaner.options import check_threshold
-
     return _checked(check_threshold, value)
 
 
@@ -65,8 +62,6 @@ def _add_model_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--keep", type=_labels, default=frozenset(),
                    help="comma-separated labels to keep besides content and title; labels: "
                         + ", ".join(LABELS))
-    from cleaner.options import PRESETS
-
     preset = p.add_mutually_exclusive_group()
     for name, factor in PRESETS.items():
         preset.add_argument(f"--{name}", dest="preset", action="store_const", const=name,

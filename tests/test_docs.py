@@ -3,9 +3,26 @@
 ``text`` block that starts with ``$ command`` shows what the command prints; and the README's
 figures are the committed model's.
 
-A block fenced ```` ```sh slow ```` (installing from the package index, training, benchmarks)
-is not run here. The install prefix of the README's first command is dropped (the suite runs
-in an installed environment), and the test command itself is CI's to run.
+What a ``python`` block prints is checked against the doc. The convention: the ``text`` block
+that follows it with only blank lines between is its output, compared exactly::
+
+    ```python
+    print(clean("Share this article").strip() == "")
+    ```
+
+    ```text
+    True
+    ```
+
+and a ``python`` block with no such block must print nothing (what it shows is in its code
+and comments).
+
+A block that cannot run here is marked in its fence, after the language: ```` ```sh slow ````
+(installing from the package index, training, benchmarks: minutes, not a unit test) or
+```` ```sh skip: REASON ```` (a Dask cluster's address, say). It is not run; the test lists it
+as skipped with that reason, and a ``skip`` without a reason fails. The install prefix of the
+README's first command is dropped (the suite runs in an installed environment), and the test
+command itself is CI's to run.
 """
 
 from __future__ import annotations
@@ -21,20 +38,50 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
-FENCE = re.compile(r"^```(\w+)([^\n]*)\n(.*?)^```$", re.M | re.S)
+FENCE = re.compile(r"^```(\w+)([^\n]*)\n(.*?)^```$\n?", re.M | re.S)
 INSTALL = re.compile(r"^python3 -m venv \.venv && \. \.venv/bin/activate && pip install [^&]+&& ")
+#: Why a block marked ``slow`` (without a reason of its own) is not run.
+SLOW = "marked slow: an install from the package index, a training or a benchmark"
+
+
+def _fences() -> list[tuple[str, str, str, str, str | None]]:
+    """(doc:line, kind, marker, code, output) of every fenced block of the docs: ``marker``
+    is what its fence says after the language; ``output`` is the code of the ``text`` block
+    that follows it with only blank lines between (a ``python`` block's output), or None."""
+    found = []
+    for doc in DOCS:
+        text = doc.read_text(encoding="utf-8")
+        fences = list(FENCE.finditer(text))
+        for m, after in zip(fences, [*fences[1:], None]):
+            line = text.count("\n", 0, m.start()) + 1
+            output = None
+            if (after is not None and after.group(1) == "text"
+                    and not text[m.end():after.start()].strip()):
+                output = after.group(3)
+            found.append((f"{doc.relative_to(ROOT)}:{line}", m.group(1), m.group(2).strip(),
+                          m.group(3), output))
+    return found
+
+
+def _skipped(marker: str) -> bool:
+    return marker.split(":")[0].strip() in ("slow", "skip")
 
 
 def blocks(kind: str) -> list[tuple[str, str]]:
     """(doc:line, code) of every runnable block of ``kind`` in the docs."""
-    found = []
-    for doc in DOCS:
-        text = doc.read_text(encoding="utf-8")
-        for m in FENCE.finditer(text):
-            if m.group(1) == kind and "slow" not in m.group(2).split():
-                line = text.count("\n", 0, m.start()) + 1
-                found.append((f"{doc.relative_to(ROOT)}:{line}", m.group(3)))
-    return found
+    return [(where, code) for where, k, marker, code, _ in _fences()
+            if k == kind and not _skipped(marker)]
+
+
+def _python_blocks() -> list[tuple[str, str, str]]:
+    """(doc:line, code, the output it shows: "" when no output block follows it)."""
+    return [(where, code, output or "") for where, kind, marker, code, output in _fences()
+            if kind == "python" and not _skipped(marker)]
+
+
+def _marked() -> list[tuple[str, str]]:
+    """(doc:line, marker) of every block marked not to run."""
+    return [(where, marker) for where, _, marker, _, _ in _fences() if _skipped(marker)]
 
 
 @pytest.fixture
@@ -44,12 +91,14 @@ def scratch(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def _run(cmd: list[str], cwd: Path, where: str) -> None:
+def _run(cmd: list[str], cwd: Path, where: str) -> str:
+    """What the command prints on stdout; it must succeed."""
     env = {**os.environ, "NO_COLOR": "1"}
     bindir = str(Path(sys.executable).parent)  # the `cleaner` command of this environment
     env["PATH"] = bindir + os.pathsep + env.get("PATH", "")
     done = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, f"{where} failed ({done.returncode}):\n{done.stderr[-2000:]}"
+    return done.stdout
 
 
 @pytest.mark.parametrize(("where", "code"), blocks("sh"), ids=[w for w, _ in blocks("sh")])
@@ -60,12 +109,21 @@ def test_shell_block_runs(where: str, code: str, scratch: Path) -> None:
     _run(["bash", "-c", script], scratch, where)
 
 
-@pytest.mark.parametrize(("where", "code"), blocks("python"),
-                         ids=[w for w, _ in blocks("python")])
-def test_python_block_runs_and_writes_nothing_into_the_checkout(where: str, code: str) -> None:
+@pytest.mark.parametrize(("where", "code", "shown"), _python_blocks(),
+                         ids=[w for w, _, _ in _python_blocks()])
+def test_python_block_runs_prints_what_the_doc_shows_and_writes_nothing_into_the_checkout(
+        where: str, code: str, shown: str) -> None:
     before = _checkout_files()
-    _run([sys.executable, "-c", code], ROOT, where)
+    printed = _run([sys.executable, "-c", code], ROOT, where)
+    assert printed == shown, f"{where}: the block prints\n{printed}"
     assert _checkout_files() == before
+
+
+@pytest.mark.parametrize(("where", "marker"), _marked(), ids=[w for w, _ in _marked()])
+def test_blocks_not_run_say_why(where: str, marker: str) -> None:
+    kind, _, reason = marker.partition(":")
+    assert kind.strip() == "slow" or reason.strip(), f"{where}: say why after 'skip:'"
+    pytest.skip(f"{where}: {reason.strip() or SLOW}")
 
 
 def _checkout_files() -> dict[str, int]:
@@ -95,6 +153,7 @@ def test_transcripts_show_what_the_command_prints(where: str, command: str, outp
 def test_docs_have_runnable_blocks() -> None:
     """The parser finds the README's commands (a changed fence would skip them all)."""
     assert len(blocks("sh")) >= 2 and len(blocks("python")) >= 2 and _transcripts()
+    assert any(shown for _, _, shown in _python_blocks())
 
 
 def test_readme_figures_are_the_committed_models() -> None:
