@@ -169,3 +169,17 @@ def test_readme_figures_are_the_committed_models() -> None:
     card = (ROOT / "models" / "MODEL_CARD.md").read_text(encoding="utf-8")
     assert report["model_sha256"] == manifest["sha256"] and manifest["sha256"] in card
     assert f"{report['inserted']['removed_all']:.3f}" in card
+
+
+def test_readme_installs_what_exists_and_says_what_the_samples_are() -> None:
+    """No release is on PyPI: every `pip install` of the README installs the checkout, a wheel
+    built from it, or a build tool; and the sample folder holds what the README says."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    targets = [t.strip() for t in re.findall(r"pip install ([^&#\n]+)", readme)]
+    assert targets
+    for target in targets:
+        assert target.startswith("-e ") or "dist/" in target or target == "build", target
+    samples = sorted((ROOT / "data" / "samples").iterdir())
+    words = {6: "six", 7: "seven", 8: "eight"}
+    assert {p.suffix for p in samples} == {".txt"}
+    assert f"{words[len(samples)]} scraped articles as `.txt`" in readme
