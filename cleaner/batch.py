@@ -77,6 +77,8 @@ UP_TO_DATE = "output up to date"
 IGNORED = "a file of another kind"
 #: Signals that stop a run between windows, every output whole (SIGTERM as Ctrl-C does).
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+#: How many flagged documents (--max-removed-ratio) are named on stderr; the report has all.
+FLAGGED_NAMED = 5
 
 
 @dataclass(frozen=True)
@@ -388,8 +390,8 @@ class Summary:
                 self.removed_lines[d.label] += 1
                 self.removed_words[d.label] += len(d.text.split())
 
-    def table(self) -> str:
-        """The end-of-run table for stderr."""
+    def table(self, report: str | None = None) -> str:
+        """The end-of-run table for stderr; ``report`` names the --report file, if any."""
         total_lines = sum(self.removed_lines.values())
         total_words = sum(self.removed_words.values())
         rows = [f"cleaner: {self.documents:,} document(s) cleaned, {self.lines:,} lines, "
@@ -400,7 +402,8 @@ class Summary:
             for label, n in sorted(self.removed_lines.items(), key=lambda kv: (-kv[1], kv[0])):
                 rows.append(f"  {label:<22} {n:>10,} {self.removed_words[label]:>10,}")
         if self.flagged:
-            rows.append(f"  flagged (more than --max-removed-ratio removed): {self.flagged:,}")
+            rows.append(f"  flagged (more than --max-removed-ratio removed): {self.flagged:,} "
+                        f"({_flagged_where(self.flagged, report)})")
         for title, counts in (("skipped", self.skipped), ("failed", self.failed),
                               ("skipped, not a document", self.not_documents)):
             for reason, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
@@ -412,6 +415,14 @@ class Summary:
             rows.append(f"cleaner: {self.not_cleaned:,} document(s) skipped or failed, each "
                         "named above with its reason")
         return "\n".join(rows)
+
+
+def _flagged_where(flagged: int, report: str | None) -> str:
+    """Where the flagged documents are named: above (the first FLAGGED_NAMED), the report."""
+    if flagged <= FLAGGED_NAMED:
+        return "each named above"
+    rest = f"all in {report} (status flagged)" if report else "--report FILE lists them all"
+    return f"the first {FLAGGED_NAMED} named above; {rest}"
 
 
 def _reason_key(reason: str) -> str:
@@ -549,6 +560,7 @@ def run(
     current: Source | None = None
     current_ok = True
     done = progress.documents if progress is not None else None
+    delivered = 0
     try:
         with _Workers(jobs, cleaner, options, done) as workers:
             upcoming, failure = _next_window(workers, chunks_in, window), None
@@ -565,6 +577,7 @@ def run(
                             _finish(current, current_ok, sink, state, progress)
                             current, current_ok = doc.source, True
                         current_ok &= _deliver(doc, outcome, sink, summary, errors)
+                        delivered += 1
                         kept = known is None or known.not_document is not None
                         _audit(doc, outcome, report, state if kept else None, sink)
                         if not current.is_record_stream:  # its only document: done now
@@ -578,8 +591,12 @@ def run(
                     raise failure
         with _interrupts_held():
             _finish(current, current_ok, sink, state, progress)
-    except BaseException:
+    except BaseException as exc:
         sink.abort()
+        if isinstance(exc, Interrupted):
+            exc.written = sink.written
+        if progress is not None:
+            progress.settle(delivered)
         raise
     finally:
         if state is not None:
@@ -605,6 +622,7 @@ class Interrupted(KeyboardInterrupt):
     def __init__(self, signum: int = signal.SIGINT) -> None:
         super().__init__(signum)
         self.signum = signum
+        self.written: int | None = None  # outputs written before the run stopped (see run)
 
 
 def stop(signum: int, frame: object) -> None:
@@ -791,6 +809,9 @@ def _deliver(doc: Document, outcome: Outcome, sink: Sink, summary: Summary,
         print(f"cleaner: {doc.id}: {outcome.error}", file=errors)
     elif outcome.skipped not in (None, UP_TO_DATE, IGNORED):
         print(f"cleaner: {doc.id}: skipped, {outcome.skipped}", file=errors)
+    elif outcome.flagged and summary.flagged <= FLAGGED_NAMED:
+        print(f"cleaner: {doc.id}: flagged, {_share(outcome.removed_words, outcome.words)} of "
+              "its words removed (more than --max-removed-ratio)", file=errors)
     return outcome.error is None
 
 

@@ -160,6 +160,9 @@ def _clean(args: argparse.Namespace) -> int:
                           "or -o - with --format jsonl for one JSONL stream on stdout")
         out = "-"
     to_stdout = out == "-"
+    if len(paths) > 1 and not to_stdout and not _names_folder(out):
+        return _usage(f"-o {out}: several inputs write a folder of outputs, and {out} is no "
+                      f"folder; write {out}/ (a trailing /) to create one")
     out_file = Path(out) if single and not to_stdout and not _names_folder(out) else None
     out_dir = None if to_stdout or out_file else Path(out)
     if to_stdout and not single and args.format != "jsonl":
@@ -173,14 +176,16 @@ def _clean(args: argparse.Namespace) -> int:
     progress = None
     if not args.quiet and sys.stderr.isatty() and not use_stdin:
         progress = Progress()  # shown at once: the model loads and the inputs are counted
-    try:
+    with contextlib.ExitStack() as stack:
         if progress is not None:
+            stack.callback(progress.close)
             kinds = Counter(s.kind for s in find_sources(paths, exclude=skip))
             progress.total = kinds.total()
             progress.one_document_per_file = not kinds["jsonl"]
         if not use_stdin:
             _require_warc(find_sources(paths, exclude=skip))
         cleaner = _cleaner(args)
+        jobs = stack.enter_context(_backend(args.dask, cleaner))  # before anything is written
         options = Options(text_field=args.text_field, id_field=args.id_field,
                           format=args.format, max_removed_ratio=args.max_removed_ratio,
                           on_excess=args.on_excess, site_field=args.site_field,
@@ -206,16 +211,12 @@ def _clean(args: argparse.Namespace) -> int:
         else:
             sink = FolderSink(out_dir, args.format, args.text_field)
             state = State(out_dir, settings_key(cleaner, options), force=args.force)
-        with _backend(args.dask, cleaner) as jobs, (atomic_file(args.report) if args.report
-                                           else contextlib.nullcontext()) as report:
+        with atomic_file(args.report) if args.report else contextlib.nullcontext() as report:
             summary = run(cleaner, sources, sink, options, jobs=jobs or args.jobs, state=state,
                           report=report, progress=progress, stdin=stdin,
                           chunk_docs=args.chunk_size)
-    finally:
-        if progress is not None:
-            progress.close()
     if not args.quiet and not (to_stdout and single and summary.handled == 1):
-        print(summary.table(), file=sys.stderr)
+        print(summary.table(args.report and str(args.report)), file=sys.stderr)
     if summary.handled == 0:
         print("cleaner: no inputs found (.txt, .html, .htm, .jsonl, .warc, .wet, each also .gz, "
               ".zst, .bz2 or .xz)", file=sys.stderr)
@@ -259,6 +260,10 @@ def stdin_hint(stdin, command: str) -> str | None:
     return f"cleaner: reading text from stdin (Ctrl-D to end; see cleaner {command} --help)"
 
 
+#: Seconds to wait for a Dask scheduler to answer before the command gives up (exit 2).
+DASK_TIMEOUT = 10
+
+
 @contextlib.contextmanager
 def _backend(address: str | None, cleaner) -> Iterator[int | None]:
     """joblib's Dask backend on the cluster at ``address`` (yields its number of worker
@@ -278,7 +283,7 @@ def _backend(address: str | None, cleaner) -> Iterator[int | None]:
     from joblib import parallel_config
 
     try:
-        client = Client(address, timeout=30)
+        client = Client(address, timeout=DASK_TIMEOUT)
     except OSError as exc:
         raise CommandError(f"cannot reach the Dask scheduler at {address} ({exc})") from None
     with client, parallel_config(backend="dask", scatter=[cleaner]):
@@ -443,6 +448,11 @@ def _data_dir(given: Path | None) -> Path:
     from cleaner.train import DATA_DIR
 
     path = given or DATA_DIR
+    if given is None and not path.is_dir():  # an installed wheel: it ships no data/
+        raise CommandError("cleaner train and evaluate need a checkout of the repository: its "
+                           "data/ folder and the ../shared folder beside it (corpora/), and "
+                           "this installed package has neither; run them from a checkout, or "
+                           "point at them with --data DIR and --shared DIR")
     if not (path / "lines").is_dir():
         raise CommandError(f"{path}: not the team's data folder (it has no lines/); cleaner "
                            "train and evaluate read data/ of a checkout of the repository: "
@@ -654,7 +664,9 @@ def main(argv: list[str] | None = None) -> int:
         _drop_stdout()
         return 0
     except KeyboardInterrupt as exc:
-        print("\ncleaner: interrupted; finished outputs are kept, a rerun does the rest",
+        written = getattr(exc, "written", None)
+        after = "" if written is None else f" after {written:,} output(s) written"
+        print(f"\ncleaner: interrupted{after}; finished outputs are kept, a rerun does the rest",
               file=sys.stderr)
         return 128 + getattr(exc, "signum", signal.SIGINT)  # 130 for SIGINT, 143 for SIGTERM
 

@@ -44,6 +44,8 @@ def record_line(doc: Document, outcome: Outcome, text_field: str) -> bytes:
 
 
 class Sink(Protocol):
+    written: int  # outputs published so far: files, or documents on a stream
+
     def target(self, source: Source) -> Path | None: ...
     def write(self, doc: Document, outcome: Outcome) -> None: ...
     def finish(self) -> None: ...
@@ -57,6 +59,7 @@ class FolderSink:
     def __init__(self, out_dir: Path, fmt: str = "txt", text_field: str = "text") -> None:
         self.out_dir, self.fmt, self.text_field = Path(out_dir), fmt, text_field
         self._open: tuple[Source, object, BinaryIO] | None = None
+        self.written = 0
 
     def target(self, source: Source) -> Path:
         fmt = output_format(source, self.fmt)
@@ -68,6 +71,7 @@ class FolderSink:
             data = (outcome.text if output_format(source, self.fmt) == "txt"
                     else record_line(doc, outcome, self.text_field))
             write_atomic(self.target(source), data)
+            self.written += 1
             return
         if self._open is None or self._open[0] != source:
             self.finish()
@@ -81,6 +85,7 @@ class FolderSink:
             context = self._open[1]
             self._open = None
             context.__exit__(None, None, None)
+            self.written += 1
 
     def abort(self) -> None:
         """Drop the JSONL output being written (the run was interrupted or failed)."""
@@ -115,6 +120,7 @@ class StreamSink:
 
     def __init__(self, stream: BinaryIO, fmt: str = "txt", text_field: str = "text") -> None:
         self.stream, self.fmt, self.text_field = stream, fmt, text_field
+        self.written = 0
 
     def target(self, source: Source) -> None:
         return None
@@ -128,6 +134,7 @@ class StreamSink:
             self.stream.write(data)
         except BrokenPipeError:
             raise OutputClosed from None
+        self.written += 1
 
     def finish(self) -> None:
         try:

@@ -7,6 +7,7 @@ Most awkward inputs sit in one folder cleaned by one real ``cleaner clean`` run 
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import os
@@ -352,9 +353,11 @@ def test_signal_mid_run_leaves_whole_outputs_and_rerun_finishes(cleaner: Cleaner
     proc.send_signal(signum)
     stderr = proc.communicate(timeout=120)[1]
     assert proc.returncode == code, stderr
-    assert "interrupted; finished outputs are kept" in stderr and "Traceback" not in stderr
+    assert "; finished outputs are kept" in stderr and "Traceback" not in stderr
     assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
     done = {p.name: p.stat().st_mtime_ns for p in out.iterdir() if p.name != STATE_FILE}
+    assert f"interrupted after {len(done)} output(s) written; finished outputs are kept" \
+        in stderr
     assert 40 <= len(done) < len(texts) + 1, "the signal must land mid-run"
     for name in done:
         if name.endswith(".txt"):
@@ -375,6 +378,47 @@ def test_signal_mid_run_leaves_whole_outputs_and_rerun_finishes(cleaner: Cleaner
     for name, text in texts.items():
         assert (out / name).read_text(encoding="utf-8") == cleaner.clean(text)
     assert len((out / "0300.jsonl").read_text(encoding="utf-8").splitlines()) == 200
+
+
+def test_after_a_stop_the_progress_line_shows_what_was_written(tmp_path: Path):
+    """On a terminal, the last progress line counts the documents written (not also those
+    the workers had finished for the window that was dropped), then the message says how
+    many outputs there are."""
+    import pty
+    import re
+
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    for i in range(600):
+        (src / f"{i:04d}.txt").write_text(ARTICLE.replace("six", str(i)) + f"\nEnd {i}.\n",
+                                          encoding="utf-8")
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "cleaner.cli", "clean", str(src), "-o",
+                             str(out), "-j", "2", "--chunk-size", "8", "--no-repetition"],
+                            stdout=slave, stderr=slave, env={**os.environ, "TERM": "xterm"})
+    os.close(slave)
+    os.set_blocking(master, False)
+    chunks, deadline, sent = [], time.monotonic() + 120, False
+    while proc.poll() is None and time.monotonic() < deadline:
+        if not sent and out.is_dir() and len(list(out.glob("*.txt"))) >= 40:
+            proc.send_signal(signal.SIGINT)
+            sent = True
+        try:
+            chunks.append(os.read(master, 65536))
+        except BlockingIOError:
+            time.sleep(0.02)
+    proc.wait(timeout=120)
+    with contextlib.suppress(OSError):
+        chunks.append(os.read(master, 65536))
+    os.close(master)
+    shown = b"".join(chunks).decode()
+    assert proc.returncode == 130, shown
+    written = len(list(out.glob("*.txt")))
+    assert written < 600, "the signal must land mid-run"
+    last = shown.split("\r\x1b[K")[-1]  # the final redraw, then the message
+    counts = re.match(r"cleaner: (\d+)/600 files, (\d+) documents, ", last)
+    assert counts and counts.groups() == (str(written), str(written)), last
+    assert f"cleaner: interrupted after {written} output(s) written;" in last
 
 
 # --- no network -----------------------------------------------------------------------------
