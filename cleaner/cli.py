@@ -139,9 +139,10 @@ def cmd_clean(args: argparse.Namespace) -> int:
 
 
 def _clean(args: argparse.Namespace) -> int:
-    from cleaner.batch import Options, State, repeated_lines, run, same_file, settings_key
+    from cleaner.batch import Options, repeated_lines, run, same_file
     from cleaner.files import atomic_file
     from cleaner.progress import Progress
+    from cleaner.resume import State, settings_key
     from cleaner.sinks import FileSink, FolderSink, StreamSink
     from cleaner.sources import find_sources
 
@@ -222,7 +223,8 @@ def _clean(args: argparse.Namespace) -> int:
               ".zst, .bz2 or .xz)", file=sys.stderr)
         return 2  # nothing to do: like a command that cannot start
     # 1: some input could not be read or cleaned (each named above); a page with no main
-    # text, a record whose text is null or an output up to date is a normal outcome.
+    # text, a record whose text is null or an output up to date is a normal outcome, and so
+    # is a record that failed in an earlier run and has not changed (named then, counted now).
     return 1 if summary.failed else 0
 
 
@@ -526,9 +528,9 @@ def _add_input_options(p: argparse.ArgumentParser, kinds: tuple[str, ...]) -> No
                    help="what stdin holds (auto: '{' first means JSONL, '<html' or "
                         f"'<!doctype' HTML,{warc} else text); a file goes by its name")
     p.add_argument("--text-field", default="text", help="JSONL field holding the text")
-    p.add_argument("--id-field",
-                   help="JSONL field naming a record in messages and reports (default: "
-                        "file:line number)")
+    p.add_argument("--id-field", default="id",
+                   help="JSONL field naming a record in messages and reports (default: id; "
+                        "a record without it: file:line number)")
 
 
 #: What each exit code of ``cleaner clean`` and ``cleaner explain`` means (their --help).
@@ -536,9 +538,10 @@ EXIT_CODES = """\
 exit codes:
   0    every input was cleaned, or had nothing to clean (a page with no main text,
        a JSONL record whose text is null, a WARC record that is no page) or was up
-       to date; also when the reader of stdout stopped early (| head)
-  1    some input could not be read or cleaned; each is named on stderr, the others
-       were written
+       to date (a record that failed in an earlier run and has not changed since
+       included); also when the reader of stdout stopped early (| head)
+  1    some input could not be read or cleaned in this run; each is named on
+       stderr, the others were written
   2    usage error: a bad option, a path that does not exist, an unreadable model or
        patterns file, no input found, a missing extra
   130  interrupted by Ctrl-C (143: SIGTERM); finished outputs are kept

@@ -48,6 +48,7 @@ class Sink(Protocol):
 
     def target(self, source: Source) -> Path | None: ...
     def write(self, doc: Document, outcome: Outcome) -> None: ...
+    def write_line(self, source: Source, line: bytes) -> None: ...
     def finish(self) -> None: ...
     def abort(self) -> None: ...
 
@@ -73,11 +74,15 @@ class FolderSink:
             write_atomic(self.target(source), data)
             self.written += 1
             return
+        self.write_line(source, record_line(doc, outcome, self.text_field))
+
+    def write_line(self, source: Source, line: bytes) -> None:
+        """Add a record to the JSONL output of ``source`` (an earlier run's, kept as it was)."""
         if self._open is None or self._open[0] != source:
             self.finish()
             context = atomic_file(self.target(source))
             self._open = (source, context, context.__enter__())
-        self._open[2].write(record_line(doc, outcome, self.text_field))
+        self._open[2].write(line)
 
     def finish(self) -> None:
         """Publish the JSONL output being written, if any."""
@@ -130,8 +135,11 @@ class StreamSink:
             data = record_line(doc, outcome, self.text_field)
         else:
             data = outcome.text.encode("utf-8")
+        self.write_line(doc.source, data)
+
+    def write_line(self, source: Source, line: bytes) -> None:
         try:
-            self.stream.write(data)
+            self.stream.write(line)
         except BrokenPipeError:
             raise OutputClosed from None
         self.written += 1

@@ -266,7 +266,10 @@ def test_explain_jsonl_explains_each_record(tmp_path: Path):
     text = run("explain", str(f), "--text-field", "body")
     assert text.returncode == 0, text.stderr
     lines = text.stdout.splitlines()
-    assert [line for line in lines if line.startswith("#")] == [f"# {f}:1", f"# {f}:2"]
+    assert [line for line in lines if line.startswith("#")] == ["# a", "# b"]  # --id-field id
+    by_url = run("explain", str(f), "--text-field", "body", "--id-field", "url").stdout
+    assert [line for line in by_url.splitlines() if line.startswith("#")] == [
+        "# https://example.org/a", f"# {f}:2"]  # a record without the field: file:line
     assert sum(line.split()[1:3] == ["DROP", "ad_sponsored"] for line in lines) == 2
     assert not any('"body"' in line for line in lines)  # the text, not the raw JSON
     named = run("explain", str(f), "--text-field", "body", "--id-field", "id", "--format", "json")
@@ -407,7 +410,7 @@ def test_output_file_for_one_input(tmp_path: Path):
     assert r.returncode == 2 and src.read_text(encoding="utf-8") == ARTICLE
 
 
-def test_rerun_report_repeats_every_document(tmp_path: Path):
+def test_rerun_report_accounts_for_every_document(tmp_path: Path):
     src = tmp_path / "in"
     src.mkdir()
     for i in range(3):
@@ -418,9 +421,14 @@ def test_rerun_report_repeats_every_document(tmp_path: Path):
     args = ["clean", str(src), "-o", str(tmp_path / "out"), "--text-field", "body"]
     assert run(*args, "--report", str(first)).returncode == 0
     rerun = run(*args, "--report", str(second))
-    assert rerun.returncode == 0 and "skipped: 4 (output up to date)" in rerun.stderr
-    assert second.read_bytes() == first.read_bytes()
+    assert rerun.returncode == 0 and "skipped: 5 (output up to date)" in rerun.stderr
     assert len(first.read_text().splitlines()) == 5
+    # One record per output left as it was, naming it and counting its documents.
+    rows = [json.loads(line) for line in second.read_text().splitlines()]
+    sources = [json.loads(line)["source"] for line in first.read_text().splitlines()]
+    assert rows == [{"source": source, "status": "up to date",
+                     "output": str(tmp_path / "out" / Path(source).name), "documents": n}
+                    for source, n in zip(dict.fromkeys(sources), (1, 1, 1, 2))]
 
 
 def test_options_are_checked_with_plain_messages():

@@ -23,7 +23,8 @@ import pytest
 from inputs import ARTICLE, PAGE
 
 from cleaner import Cleaner
-from cleaner.batch import STATE_FILE, DocumentTimeout, time_limit
+from cleaner.batch import DocumentTimeout, time_limit
+from cleaner.resume import STATE_FILE
 
 RUSSIAN = ("Мэрия объявила о закрытии моста через залив на шесть недель с понедельника.\n\n"
            "Водителям советуют ехать по кольцевой дороге, где на время работ откроют "
@@ -61,6 +62,7 @@ class Run:
     result: subprocess.CompletedProcess
     report: dict[str, dict]
     locked: bool  # whether locked.txt was really unreadable to the run
+    rows: list[dict]  # the report's records in order
 
     def output(self, name: str) -> bytes:
         return (self.out / name).read_bytes()
@@ -122,7 +124,7 @@ def clean_awkward(src: Path, out: Path, prefix: tuple[str, ...], locked: bool) -
     result = cli("clean", str(src), "-o", str(out), "--report", str(report), "-j", "2",
                  "--chunk-size", "4", prefix=prefix)
     rows = [json.loads(line) for line in report.read_text(encoding="utf-8").splitlines()]
-    return Run(src, out, result, {row["id"]: row for row in rows}, locked)
+    return Run(src, out, result, {row["id"]: row for row in rows if "id" in row}, locked, rows)
 
 
 @pytest.fixture(scope="module")
@@ -259,9 +261,27 @@ def test_output_folder_inside_input_folder_is_not_read_back(awkward: Run):
     report = awkward.src / "cleaned-report.jsonl"  # the first run's --report, an input's sibling
     assert report.is_file() and str(report) not in {row["source"] for row in rerun.report.values()}
     assert rerun.result.returncode == 1  # the bad inputs are still bad
-    # Every output whose input gave no problem is up to date, and reported as the first run did.
-    assert "skipped: 17 (output up to date)" in rerun.result.stderr
-    assert rerun.report == awkward.report
+    # Every document whose input gave no problem is up to date: the report counts them per
+    # output; a record that failed on its own content is reported as failed earlier, and
+    # every file that failed is tried again and reported as the first run did.
+    # 17 outputs of one document, deep.html's skip, 2 good records of mixed.jsonl, 39 of
+    # trunc.jsonl.gz.
+    assert "skipped: 59 (output up to date)" in rerun.result.stderr
+    assert "failed earlier: 2 (in an earlier run" in rerun.result.stderr
+    accounted = 0
+    for row in rerun.rows:
+        if row["status"] == "up to date":
+            done = [r for r in awkward.rows if r["source"] == row["source"]
+                    and r["status"] != "failed"]
+            assert row["documents"] == len(done) and done, row
+            accounted += len(done)
+        elif row.get("earlier"):
+            assert row == {**awkward.report[row["id"]], "earlier": True}
+            accounted += 1
+        else:
+            assert row == awkward.report[row["id"]]
+            accounted += 1
+    assert accounted == len(awkward.rows)
 
 
 # --- time limit -----------------------------------------------------------------------------
@@ -370,10 +390,14 @@ def test_signal_mid_run_leaves_whole_outputs_and_rerun_finishes(cleaner: Cleaner
                        timeout=300)
     assert r.returncode == 0, r.stderr
     rows = [json.loads(line) for line in report.read_text(encoding="utf-8").splitlines()]
-    # Every document is reported, those up to date by the records of the run that wrote them.
-    assert len(rows) == len(texts) + len(records)
+    # Every document is reported: those redone one by one, those up to date counted per
+    # output.
+    assert sum(row.get("documents", 1) for row in rows) == len(texts) + len(records)
     assert {Path(row["source"]).name for row in rows} == {*texts, "0300.jsonl"}
-    assert all(row["status"] == "cleaned" for row in rows)
+    assert {row["status"] for row in rows if Path(row["source"]).name not in done} \
+        == {"cleaned"}
+    assert {row["status"] for row in rows if Path(row["source"]).name in done} \
+        == {"up to date"}
     assert {p.name: p.stat().st_mtime_ns for p in out.iterdir() if p.name in done} == done
     for name, text in texts.items():
         assert (out / name).read_text(encoding="utf-8") == cleaner.clean(text)
