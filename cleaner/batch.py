@@ -11,14 +11,12 @@ same bytes whatever the number of jobs.
 A document gets at most ``Options.doc_timeout`` seconds (reading, HTML extraction and
 cleaning), so one pathological page cannot stall a run: it fails with its reason instead.
 
-Resume: a small SQLite file in the output folder (``.cleaner-state.sqlite``) records, for every
-output, the input it came from (path, size, mtime) and the settings that shaped it (model
-weights, policy, patterns, options). An output whose record still matches is skipped;
-``force`` redoes it. The file also keeps each output's report records, so that a rerun's report
-repeats them for the outputs it skips and stays a full audit (an output whose records were
-not kept, by an older cleaner, is redone). The same file
-catches two inputs of one run that would write the same output: the second is reported as
-failed, never written over the first.
+Resume (cleaner.resume): a rerun takes an output that is up to date whole, and of one whose
+input or repeated-line evidence changed redoes only the documents that changed; a document
+that failed on its own input stays failed, counted as failed earlier, until it changes. The
+report of a rerun holds what it redid, the earlier failures, and one ``up to date`` record
+per output for the documents it left as they were. Two inputs of one run that would write the
+same output: the second is reported as failed, never written over the first.
 
 A JSONL record that is not cleaned (its text is null, not a string, or cleaning it failed) is
 written back unchanged, with the reason under ``cleaner``: output records = input records.
@@ -29,11 +27,9 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
-import hashlib
 import json
 import os
 import signal
-import sqlite3
 import sys
 import threading
 import time
@@ -56,6 +52,7 @@ from cleaner.repetition import (
     site_of_path,
     site_of_url,
 )
+from cleaner.resume import Evidence, Prior, State, document_key, with_lines
 from cleaner.sinks import Sink
 from cleaner.sources import OTHER, Document, ReadError, Source, charset_notice, documents, load_text
 
@@ -71,12 +68,13 @@ CHUNK_CHARS = 4_000_000
 BATCH_CHARS = 1_000_000
 #: Seconds of reading after which a worker cleans the batch it has, so that progress moves.
 BATCH_SECONDS = 0.25
-STATE_FILE = ".cleaner-state.sqlite"
 UP_TO_DATE = "output up to date"
 #: Why a file of a walked folder is not read (sources.OTHER).
 IGNORED = "a file of another kind"
 #: Signals that stop a run between windows, every output whole (SIGTERM as Ctrl-C does).
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+#: How many flagged documents (--max-removed-ratio) are named on stderr; the report has all.
+FLAGGED_NAMED = 5
 
 
 @dataclass(frozen=True)
@@ -106,8 +104,10 @@ class Outcome:
     """What cleaning one document gave: the text to write, or why there is none;
     ``not_document`` why a record was no document to clean (a WARC request, an image);
     ``warnings`` about a document read all the same; ``guessed_charset``, the charset guessed
-    for its text (neither UTF-8 nor declared); ``earlier``, for an output up to date, the
-    report records of the run that wrote it."""
+    for its text (neither UTF-8 nor declared). For resume: ``key`` the document's
+    resume.document_key (None: redo it on a rerun, it failed in a way that may pass);
+    ``unchanged`` when it equals the last run's; ``earlier`` the documents, as the last run
+    left them, that an unchanged document (or an output up to date whole) stands for."""
 
     text: str | None = None
     removed: tuple[Decision, ...] = ()
@@ -119,7 +119,9 @@ class Outcome:
     not_document: str | None = None
     warnings: list[str] = field(default_factory=list)
     guessed_charset: str | None = None
-    earlier: bytes | None = None
+    key: bytes | None = None
+    unchanged: bool = False
+    earlier: tuple[Prior, ...] | None = None
 
     def guessed(self, charset: str) -> None:
         """Hears the charset guessed for the document's text."""
@@ -145,10 +147,12 @@ class Outcome:
 
 
 def clean_chunk(cleaner: Cleaner, docs: Sequence[Document], options: Options,
-                done: Synchronized | None = None) -> list[Outcome]:
+                done: Synchronized | None = None,
+                keys: Sequence[bytes | None] | None = None) -> list[Outcome]:
     """The worker's job: read, clean and check a chunk of documents; any problem becomes that
     document's outcome ``error``. ``done`` counts the documents finished, for the progress
-    display.
+    display. With ``keys`` (each document's key in the last run, for resume), each outcome has
+    its key, and a document whose key is the same is not cleaned again: it is ``unchanged``.
 
     The documents are cleaned in batches of up to BATCH_CHARS characters, or what was read in
     BATCH_SECONDS, whose new lines are scored together (Cleaner.explain_many), so few files are
@@ -161,7 +165,8 @@ def clean_chunk(cleaner: Cleaner, docs: Sequence[Document], options: Options,
     batch: dict[int, tuple[str, SiteRepeats | None]] = {}  # position -> text, site evidence
     size, started = 0, time.monotonic()
     for i, doc in enumerate(docs):
-        outcome = outcomes[i]
+        outcome, text = outcomes[i], None
+        repeats = (options.repeats or {}).get(site_of(doc, options.site_field))
         try:
             if doc.error is not None:
                 raise ReadError(doc.error)
@@ -172,16 +177,21 @@ def clean_chunk(cleaner: Cleaner, docs: Sequence[Document], options: Options,
                     text = load_text(doc, outcome.warnings.append, outcome.guessed)
                 if (doc.source.kind == "html" or doc.html is not None) and not text.strip():
                     outcome.skipped = NO_TEXT_EXTRACTED
-                else:
-                    started = started if batch else time.monotonic()
-                    batch[i] = text, (options.repeats or {}).get(site_of(doc, options.site_field))
-                    size += len(text)
         except ReadError as exc:
             outcome.error = str(exc)
         except DocumentTimeout:
             outcome.error = _timed_out(options)
         except Exception as exc:  # a bug must cost one document, not the run
             outcome.error = _internal(exc)
+        if keys is not None:
+            outcome.key = _resume_key(doc, text, repeats, outcome)
+            if outcome.key is not None and outcome.key == keys[i]:
+                outcome = outcomes[i] = Outcome(key=outcome.key, unchanged=True)
+        if text is not None and outcome.error is None and outcome.skipped is None \
+                and not outcome.unchanged:
+            started = started if batch else time.monotonic()
+            batch[i] = text, repeats
+            size += len(text)
         if i not in batch and done is not None:
             add(done, 1)
         if batch and (size >= BATCH_CHARS or i == len(docs) - 1
@@ -202,12 +212,13 @@ def _clean_batch(cleaner: Cleaner, batch: dict[int, tuple[str, SiteRepeats | Non
     except (Exception, DocumentTimeout):  # find the document at fault
         results = [_explain_one(cleaner, text, repeats, options) for text, repeats in work]
     for i, result in zip(batch, results):
-        if isinstance(result, str):
-            outcomes[i].error = result
+        if isinstance(result, str):  # a time limit or a bug: it may pass on a rerun
+            outcomes[i].error, outcomes[i].key = result, None
         else:
             outcomes[i] = dataclasses.replace(_outcome(batch[i][0], result, options),
                                               warnings=outcomes[i].warnings,
-                                              guessed_charset=outcomes[i].guessed_charset)
+                                              guessed_charset=outcomes[i].guessed_charset,
+                                              key=outcomes[i].key)
 
 
 def _explain_one(cleaner: Cleaner, text: str, repeats: SiteRepeats | None,
@@ -220,6 +231,18 @@ def _explain_one(cleaner: Cleaner, text: str, repeats: SiteRepeats | None,
         return _timed_out(options)
     except Exception as exc:
         return _internal(exc)
+
+
+def _resume_key(doc: Document, text: str | None, repeats: SiteRepeats | None,
+                outcome: Outcome) -> bytes | None:
+    """The document's resume key, or None when a rerun must try it again: it failed, and not
+    on a record's own content (invalid JSON, no text) but reading a file, which a rerun may
+    read (permissions, a link), or within the time limit."""
+    if outcome.error is None:
+        return document_key(doc, text, repeats)
+    if doc.error is not None and doc.source.is_record_stream and doc.id != doc.source.name:
+        return document_key(doc, None, None)
+    return None
 
 
 def _internal(exc: Exception) -> str:
@@ -352,13 +375,14 @@ def _forked_pool(jobs: int, adopt: _Adopted | None = None) -> ProcessPoolExecuto
 class Summary:
     """Per-run counters, datatrove style: documents, lines and words, removals per label,
     skips and failures per reason, records that are no documents per reason, files of other
-    kinds ignored."""
+    kinds ignored, documents that failed in an earlier run and have not changed since."""
 
     documents: int = 0
     lines: int = 0
     words: int = 0
     flagged: int = 0
     ignored: int = 0
+    failed_earlier: int = 0
     removed_lines: Counter[str] = field(default_factory=Counter)
     removed_words: Counter[str] = field(default_factory=Counter)
     skipped: Counter[str] = field(default_factory=Counter)
@@ -376,10 +400,14 @@ class Summary:
         """Documents and records of the run, whatever became of them (files of other kinds
         aside)."""
         return self.documents + sum(self.failed.values()) + sum(self.skipped.values()) + sum(
-            self.not_documents.values())
+            self.not_documents.values()) + self.failed_earlier
 
     def add(self, outcome: Outcome) -> None:
-        if outcome.error is not None:
+        if outcome.earlier is not None:
+            failures = sum(p.failure is not None for p in outcome.earlier)
+            self.failed_earlier += failures
+            self.skipped[UP_TO_DATE] += len(outcome.earlier) - failures
+        elif outcome.error is not None:
             self.failed[_reason_key(outcome.error)] += 1
         elif outcome.not_document is not None:
             self.not_documents[_reason_key(outcome.not_document)] += 1
@@ -396,8 +424,8 @@ class Summary:
                 self.removed_lines[d.label] += 1
                 self.removed_words[d.label] += len(d.text.split())
 
-    def table(self) -> str:
-        """The end-of-run table for stderr."""
+    def table(self, report: str | None = None) -> str:
+        """The end-of-run table for stderr; ``report`` names the --report file, if any."""
         total_lines = sum(self.removed_lines.values())
         total_words = sum(self.removed_words.values())
         rows = [f"cleaner: {self.documents:,} document(s) cleaned, {self.lines:,} lines, "
@@ -408,7 +436,8 @@ class Summary:
             for label, n in sorted(self.removed_lines.items(), key=lambda kv: (-kv[1], kv[0])):
                 rows.append(f"  {label:<22} {n:>10,} {self.removed_words[label]:>10,}")
         if self.flagged:
-            rows.append(f"  flagged (more than --max-removed-ratio removed): {self.flagged:,}")
+            rows.append(f"  flagged (more than --max-removed-ratio removed): {self.flagged:,} "
+                        f"({_flagged_where(self.flagged, report)})")
         for title, counts in (("skipped", self.skipped), ("failed", self.failed),
                               ("skipped, not a document", self.not_documents)):
             for reason, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
@@ -416,10 +445,23 @@ class Summary:
         if self.ignored:
             rows.append(f"  ignored: {self.ignored:,} files of other kinds (not read; listed "
                         "in --report)")
+        if self.failed_earlier:
+            where = (f'listed in {report} with "earlier": true' if report
+                     else "--report FILE lists them")
+            rows.append(f"  failed earlier: {self.failed_earlier:,} (in an earlier run, and their "
+                        f"input has not changed since; {where}; --force tries them again)")
         if self.not_cleaned:
             rows.append(f"cleaner: {self.not_cleaned:,} document(s) skipped or failed, each "
                         "named above with its reason")
         return "\n".join(rows)
+
+
+def _flagged_where(flagged: int, report: str | None) -> str:
+    """Where the flagged documents are named: above (the first FLAGGED_NAMED), the report."""
+    if flagged <= FLAGGED_NAMED:
+        return "each named above"
+    rest = f"all in {report} (status flagged)" if report else "--report FILE lists them all"
+    return f"the first {FLAGGED_NAMED} named above; {rest}"
 
 
 def _reason_key(reason: str) -> str:
@@ -431,102 +473,9 @@ def _share(part: int, whole: int) -> str:
     return f"{100 * part / whole:.1f}%" if whole else "0%"
 
 
-class State:
-    """Resume and collision records of one output folder (see the module docstring).
-
-    An output is up to date only if its report records were kept too, so that the rerun can
-    repeat them.
-    """
-
-    def __init__(self, out_dir: Path, settings: str, force: bool = False) -> None:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(out_dir / STATE_FILE)
-        self.db.execute("CREATE TABLE IF NOT EXISTS outputs (output TEXT PRIMARY KEY, "
-                        "input TEXT, size INTEGER, mtime_ns INTEGER, settings TEXT, run TEXT)")
-        self.db.execute("CREATE TABLE IF NOT EXISTS reports (output TEXT, seq INTEGER, "
-                        "record BLOB, PRIMARY KEY (output, seq))")
-        self.settings, self.force = settings, force
-        self.run = f"{os.getpid()}-{time.time_ns()}"
-        self._stats: dict[str, tuple[int, int]] = {}
-        self._kept: dict[str, int] = {}  # output claimed in this run -> report records kept
-
-    def claim(self, source: Source, target: Path) -> tuple[str, str | None]:
-        """``("todo", None)``, ``("fresh", None)`` when the output is up to date, or
-        ``("collision", other input)`` when this run already writes ``target``."""
-        key, name = str(target), os.path.realpath(source.path)
-        row = self.db.execute("SELECT input, size, mtime_ns, settings, run FROM outputs "
-                              "WHERE output = ?", (key,)).fetchone()
-        if row is not None and row[4] == self.run:
-            return "collision", row[0]
-        try:
-            st = source.path.stat()
-            stat = (st.st_size, st.st_mtime_ns)
-        except OSError:
-            stat = None
-        if (not self.force and row is not None and stat is not None and target.is_file()
-                and row[:4] == (name, *stat, self.settings)
-                and self.earlier_report(target)):
-            self.db.execute("UPDATE outputs SET run = ? WHERE output = ?", (self.run, key))
-            return "fresh", None
-        self.db.execute("INSERT OR REPLACE INTO outputs VALUES (?, ?, NULL, NULL, NULL, ?)",
-                        (key, name, self.run))
-        self.db.execute("DELETE FROM reports WHERE output = ?", (key,))
-        self._kept[key] = 0
-        if stat is not None:
-            self._stats[key] = stat
-        return "todo", None
-
-    def keep_report(self, target: Path, record: bytes) -> None:
-        """Keep one report record of the output being written to ``target``, if this run
-        claimed it (a folder that cannot be listed has no output to be up to date)."""
-        key = str(target)
-        if key in self._kept:
-            self.db.execute("INSERT INTO reports VALUES (?, ?, ?)",
-                            (key, self._kept[key], record))
-            self._kept[key] += 1
-
-    def earlier_report(self, target: Path) -> bytes:
-        """The report records kept for ``target``, in order (empty when none were kept)."""
-        rows = self.db.execute("SELECT record FROM reports WHERE output = ? ORDER BY seq",
-                               (str(target),))
-        return b"".join(row[0] for row in rows)
-
-    def done(self, target: Path) -> None:
-        """Record ``target`` as up to date for the input stat taken when it was claimed."""
-        stat = self._stats.pop(str(target), None)
-        if stat is not None:
-            self.db.execute("UPDATE outputs SET size = ?, mtime_ns = ?, settings = ? "
-                            "WHERE output = ?", (*stat, self.settings, str(target)))
-
-    def commit(self) -> None:
-        self.db.commit()
-
-    def close(self) -> None:
-        self.db.commit()
-        self.db.close()
-
-
-def settings_key(cleaner: Cleaner, options: Options) -> str:
-    """A digest of everything that shapes an output: weights, policy, rules and options."""
-    from cleaner.extract import HTML_MODE_SETTINGS
-    from cleaner.model import _ARRAYS
-
-    h = hashlib.sha256()
-    for name in _ARRAYS:
-        h.update(getattr(cleaner.model, name).tobytes())
-    h.update(json.dumps({
-        "threshold": cleaner.threshold, "word_cost": cleaner.word_cost,
-        "keep": sorted(cleaner.keep),
-        "patterns": [(r.name, r.label, r.regex.pattern, r.regex.flags) for r in cleaner.patterns],
-        # The time limit changes which documents fail, never the output of one that succeeds.
-        "options": dataclasses.asdict(dataclasses.replace(options, doc_timeout=None)),
-        "html": repr(sorted(HTML_MODE_SETTINGS.items())),
-    }, sort_keys=True, default=str).encode())
-    return h.hexdigest()
-
-
-# One item of work: a document and, when it needs no cleaning, its outcome already.
-_Item = tuple[Document, Outcome | None]
+# One item of work: a document; when it needs no cleaning, its outcome already; and with
+# resume, the document at its place in the last run.
+_Item = tuple[Document, Outcome | None, Prior | None]
 
 
 def run(
@@ -548,46 +497,41 @@ def run(
     ``jobs`` is joblib's ``n_jobs`` (-1: all cores); under another joblib backend (Dask) pass
     its number of workers. ``stdin`` is read for a source without a path. Each failed document
     is named on ``errors`` with its reason as soon as its turn comes; ``report`` gets one JSON
-    line per document (and per file of another kind), in input order. ``chunk_docs`` is the
-    most documents a worker gets at once.
+    line per document (and per file of another kind), in input order, and with ``state`` one
+    per output for its documents left as the last run wrote them. ``chunk_docs`` is the most
+    documents a worker gets at once.
     """
     summary = Summary()
-    chunks_in = _chunks(_items(sources, sink, options, state, stdin), chunk_docs)
+    evidence = Evidence(options.repeats)
+    chunks_in = _chunks(_items(sources, sink, options, state, evidence, stdin), chunk_docs)
     window = 2 * _n_workers(jobs)
-    current: Source | None = None
-    current_ok = True
+    out = _Delivery(sink, summary, errors, report, state, progress, evidence, options.site_field)
     done = progress.documents if progress is not None else None
     try:
         with _Workers(jobs, cleaner, options, done) as workers:
-            upcoming, failure = _next_window(workers, chunks_in, window), None
+            upcoming = _next_window(workers, chunks_in, window, state is not None)
+            failure = None
             while upcoming is not None:
                 chunks, fresh = upcoming
                 with _interrupts_held():  # a stop waits for the window's documents
                     try:  # workers go on with the next window while this one is written
-                        upcoming = _next_window(workers, chunks_in, window)
+                        upcoming = _next_window(workers, chunks_in, window, state is not None)
                     except BaseException as exc:  # reading it failed: write this one first
                         upcoming, failure = None, exc
-                    for doc, known in (pair for chunk in chunks for pair in chunk):
-                        outcome = known or next(fresh)
-                        if doc.source is not current:
-                            _finish(current, current_ok, sink, state, progress)
-                            current, current_ok = doc.source, True
-                        current_ok &= _deliver(doc, outcome, sink, summary, errors)
-                        kept = known is None or known.not_document is not None
-                        _audit(doc, outcome, report, state if kept else None, sink)
-                        if not current.is_record_stream:  # its only document: done now
-                            _finish(current, current_ok, sink, state, progress)
-                            current = None
-                        if progress is not None:
-                            progress.update(lines=outcome.lines, documents=known is not None)
+                    for doc, known, prior in (item for chunk in chunks for item in chunk):
+                        out.deliver(doc, known, known or next(fresh), prior)
                     if state is not None:
                         state.commit()
                 if failure is not None:
                     raise failure
         with _interrupts_held():
-            _finish(current, current_ok, sink, state, progress)
-    except BaseException:
+            out.finish()
+    except BaseException as exc:
         sink.abort()
+        if isinstance(exc, Interrupted):
+            exc.written = sink.written
+        if progress is not None:
+            progress.settle(out.delivered)
         raise
     finally:
         if state is not None:
@@ -595,15 +539,21 @@ def run(
     return summary
 
 
-def _next_window(workers: _Workers, chunks_in: Iterator[list[_Item]],
-                 window: int) -> tuple[list[list[_Item]], Iterator[Outcome]] | None:
+def _next_window(workers: _Workers, chunks_in: Iterator[list[_Item]], window: int,
+                 keyed: bool) -> tuple[list[list[_Item]], Iterator[Outcome]] | None:
     """The next ``window`` chunks, handed to the workers, with their new outcomes in order
     (None after the last): without a barrier at each window's end, a worker that finishes
-    early, or waits while the outputs are written, has the next chunk to clean."""
+    early, or waits while the outputs are written, has the next chunk to clean. ``keyed``:
+    each document goes with its key in the last run (clean_chunk's ``keys``)."""
     chunks = list(islice(chunks_in, window))
     if not chunks:
         return None
-    todo = [docs for chunk in chunks if (docs := [d for d, done in chunk if not done])]
+    todo = []
+    for chunk in chunks:
+        work = [(doc, prior) for doc, known, prior in chunk if not known]
+        if work:
+            todo.append(([doc for doc, _ in work],
+                         [prior and prior.key for _, prior in work] if keyed else None))
     return chunks, chain.from_iterable(workers.map(todo))
 
 
@@ -613,6 +563,7 @@ class Interrupted(KeyboardInterrupt):
     def __init__(self, signum: int = signal.SIGINT) -> None:
         super().__init__(signum)
         self.signum = signum
+        self.written: int | None = None  # outputs written before the run stopped (see run)
 
 
 def stop(signum: int, frame: object) -> None:
@@ -650,6 +601,10 @@ def _interrupts_held() -> Iterator[None]:
         raise Interrupted(held[0])
 
 
+# A chunk's documents for a worker, with their keys in the last run (see clean_chunk).
+_Work = tuple[list[Document], list[bytes | None] | None]
+
+
 class _Workers:
     """Worker processes for a run's chunks, started only when a window has more than one chunk
     to share out (one small input is cleaned in this process, without a pool's start-up).
@@ -668,25 +623,26 @@ class _Workers:
         self.pool: ProcessPoolExecutor | None = None
         self.joblib = None
 
-    def map(self, chunks: list[list[Document]]) -> Iterator[list[Outcome]]:
+    def map(self, chunks: list[_Work]) -> Iterator[list[Outcome]]:
         """Each chunk's outcomes, in order. A pool starts on the chunks at once and gives each
         as soon as it is ready; in this process, or through joblib, a chunk is cleaned only
         when its outcomes are asked for. Local workers count finished documents in ``done``
         (joblib's do not: progress then moves as chunks come back)."""
         if self.pool is None and (len(chunks) <= 1 or self.jobs == 1):
-            return (clean_chunk(self.cleaner, docs, self.options, self.done) for docs in chunks)
+            return (clean_chunk(self.cleaner, docs, self.options, self.done, keys)
+                    for docs, keys in chunks)
         if self.joblib or _other_joblib_backend():
             return self._joblib(chunks)
         if self.pool is None:
             self.pool = _forked_pool(self.jobs, adopt=(self.cleaner, self.options, self.done))
         return self.pool.map(_clean_adopted, chunks)
 
-    def _joblib(self, chunks: list[list[Document]]) -> Iterator[list[Outcome]]:
+    def _joblib(self, chunks: list[_Work]) -> Iterator[list[Outcome]]:
         from joblib import Parallel, delayed
 
         self.joblib = self.joblib or Parallel(n_jobs=self.jobs).__enter__()
-        yield from self.joblib(delayed(clean_chunk)(self.cleaner, docs, self.options)
-                               for docs in chunks)
+        yield from self.joblib(delayed(clean_chunk)(self.cleaner, docs, self.options, None, keys)
+                               for docs, keys in chunks)
 
     def __enter__(self) -> _Workers:
         return self
@@ -724,40 +680,45 @@ def _start_worker(adopt: _Adopted | None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
 
 
-def _clean_adopted(docs: list[Document]) -> list[Outcome]:
+def _clean_adopted(work: _Work) -> list[Outcome]:
     cleaner, options, done = _adopted
-    return clean_chunk(cleaner, docs, options, done)
+    docs, keys = work
+    return clean_chunk(cleaner, docs, options, done, keys)
 
 
 def _items(sources: Iterable[Source], sink: Sink, options: Options, state: State | None,
-           stdin: BinaryIO | None) -> Iterator[_Item]:
-    """Every document to clean, or already decided (a file of another kind, up to date with
-    its earlier report records, colliding output)."""
+           evidence: Evidence, stdin: BinaryIO | None) -> Iterator[_Item]:
+    """Every document to clean, or already decided (a file of another kind, an output up to
+    date whole, a colliding output), each with its place in the last run (see resume)."""
     for source in sources:
         if source.kind == OTHER:
-            yield Document(source, source.name), Outcome(skipped=IGNORED)
+            yield Document(source, source.name), Outcome(skipped=IGNORED), None
             continue
         target = sink.target(source)
+        prior: Iterator[Prior] = iter(())
         if state is not None and source.path is not None and target is not None \
                 and source.error is None:
             if same_file(source.path, target):
                 yield Document(source, source.name), Outcome(
-                    error=f"output would overwrite the input ({target})")
+                    error=f"output would overwrite the input ({target})"), None
                 continue
-            verdict, other = state.claim(source, target)
-            if verdict == "collision":
+            claim = state.claim(source, target, evidence)
+            if claim.verdict == "collision":
                 yield Document(source, source.name), Outcome(
-                    error=f"output collision ({target} is written from {other}; "
-                          "rename one of them)")
+                    error=f"output collision ({target} is written from {claim.other}; "
+                          "rename one of them)"), None
                 continue
-            if verdict == "fresh":
-                yield Document(source, source.name), Outcome(
-                    skipped=UP_TO_DATE, earlier=state.earlier_report(target))
+            if claim.verdict == "fresh":
+                yield Document(source, source.name), Outcome(earlier=claim.prior), None
                 continue
+            if claim.prior is not None:
+                prior = (with_lines(target, claim.prior) if source.is_record_stream
+                         else iter(claim.prior))
         stream = stdin if source.path is None else None
         for doc in documents(source, options.text_field, options.id_field, stream):
-            yield doc, (None if doc.not_document is None
-                        else Outcome(not_document=doc.not_document))
+            known = None if doc.not_document is None else Outcome(
+                not_document=doc.not_document, key=document_key(doc, None, None))
+            yield doc, known, next(prior, None)
 
 
 def same_file(a: Path, b: Path) -> bool:
@@ -782,16 +743,100 @@ def _chunks(items: Iterator[_Item], size: int) -> Iterator[list[_Item]]:
         yield chunk
 
 
+class _Delivery:
+    """Takes each document's outcome in input order: writes its output (sink), counts it
+    (summary), names its problems (errors), reports it, keeps it for resume (state) and
+    moves the progress; publishes each source's output once its last document is in."""
+
+    def __init__(self, sink: Sink, summary: Summary, errors: TextIO, report: BinaryIO | None,
+                 state: State | None, progress: Progress | None, evidence: Evidence,
+                 site_field: str) -> None:
+        self.sink, self.summary, self.errors, self.report = sink, summary, errors, report
+        self.state, self.progress, self.evidence = state, progress, evidence
+        self.site_field = site_field
+        self.current: Source | None = None
+        self.up_to_date = 0  # documents of the current source left as the last run wrote them
+        self.delivered = 0  # documents delivered in all
+
+    def deliver(self, doc: Document, known: Outcome | None, outcome: Outcome,
+                prior: Prior | None) -> None:
+        """One document: ``known`` its outcome decided before cleaning, if it was; ``prior``
+        the document at its place in the last run."""
+        if outcome.unchanged:
+            outcome = Outcome(key=outcome.key, earlier=(prior,))
+        if doc.source is not self.current:
+            self.finish()
+            self.current = doc.source
+        _deliver(doc, outcome, self.sink, self.summary, self.errors)
+        documents = len(outcome.earlier) if outcome.earlier is not None else 1
+        self.delivered += documents
+        self._audit(doc, outcome, known is None or known.not_document is not None)
+        if not doc.source.is_record_stream:  # its only document: done now
+            self.finish()
+        if self.progress is not None:
+            self.progress.update(lines=outcome.lines, documents=documents if known else 0)
+
+    def _audit(self, doc: Document, outcome: Outcome, keep: bool) -> None:
+        """The document's report records (an earlier failure's again; the documents up to
+        date are counted for one record at the source's end) and, when ``keep``, its resume
+        record."""
+        target = self.sink.target(doc.source)
+        state = self.state if keep and target is not None else None
+        site = site_of(doc, self.site_field)
+        for p in outcome.earlier or ():
+            if p.failure is None:
+                self.up_to_date += 1
+            elif self.report is not None:
+                self.report.write(_json_line({"source": doc.source.name, "id": p.failure[0],
+                                              "status": "failed", "reason": p.failure[1],
+                                              "earlier": True}))
+            if state is not None:
+                state.keep(target, outcome.key, p.written, p.failure, site)
+        if outcome.earlier is not None:
+            return
+        if self.report is not None:
+            self.report.write(_report_line(doc, outcome))
+        if state is not None:
+            failure = None if outcome.error is None else (doc.id, outcome.error)
+            state.keep(target, outcome.key, _has_output(doc, outcome), failure, site)
+
+    def finish(self) -> None:
+        """The current source's last document is in: publish its output, record it, report
+        its documents up to date."""
+        source, self.current = self.current, None
+        if source is None:
+            return
+        self.sink.finish()
+        target = self.sink.target(source)
+        if self.up_to_date and self.report is not None:
+            self.report.write(_json_line({"source": source.name, "status": "up to date",
+                                          "output": str(target), "documents": self.up_to_date}))
+        self.up_to_date = 0
+        if self.state is not None and target is not None and source.kind != OTHER:
+            self.state.done(target, self.evidence)
+        if self.progress is not None:
+            self.progress.update(files=1)
+
+
+def _has_output(doc: Document, outcome: Outcome) -> bool:
+    """Whether the document is written: with a text, or as a JSONL record (one that was not
+    cleaned goes back unchanged); a WARC record that is no document or has no text is not."""
+    return outcome.text is not None or (doc.record is not None and doc.source.kind == "jsonl")
+
+
 def _deliver(doc: Document, outcome: Outcome, sink: Sink, summary: Summary,
-             errors: TextIO) -> bool:
-    """Write one document's output (a JSONL record that was not cleaned: unchanged; a WARC
-    record that is no document or has no text: nothing), count it, name its problems; False
-    when it failed."""
-    if outcome.text is not None or (doc.record is not None and doc.source.kind == "jsonl"):
-        try:
+             errors: TextIO) -> None:
+    """Write one document's output (an unchanged record's: its earlier line), count it, name
+    its problems (an earlier failure was named when it happened)."""
+    try:
+        if outcome.earlier is not None:
+            for line in (p.line for p in outcome.earlier if p.line is not None):
+                sink.write_line(doc.source, line)
+        elif _has_output(doc, outcome):
             sink.write(doc, outcome)
-        except OSError as exc:
-            outcome.error = f"cannot write output ({exc.strerror or exc})"
+    except OSError as exc:  # no output, so a rerun does it again
+        outcome.error = f"cannot write output ({exc.strerror or exc})"
+        outcome.earlier, outcome.key = None, None
     summary.add(outcome)
     if outcome.guessed_charset is not None:
         print(f"cleaner: {doc.id}: {charset_notice(outcome.guessed_charset)}", file=errors)
@@ -801,36 +846,9 @@ def _deliver(doc: Document, outcome: Outcome, sink: Sink, summary: Summary,
         print(f"cleaner: {doc.id}: {outcome.error}", file=errors)
     elif outcome.skipped not in (None, UP_TO_DATE, IGNORED):
         print(f"cleaner: {doc.id}: skipped, {outcome.skipped}", file=errors)
-    return outcome.error is None
-
-
-def _audit(doc: Document, outcome: Outcome, report: BinaryIO | None, state: State | None,
-           sink: Sink) -> None:
-    """Write the document's report record (an up-to-date output's earlier ones) and keep it
-    in ``state`` for a rerun's report (with or without a report now)."""
-    if outcome.earlier is not None:
-        if report is not None:
-            report.write(outcome.earlier)
-        return
-    record = _report_line(doc, outcome)
-    if report is not None:
-        report.write(record)
-    target = sink.target(doc.source)
-    if state is not None and target is not None:
-        state.keep_report(target, record)
-
-
-def _finish(source: Source | None, ok: bool, sink: Sink, state: State | None,
-            progress: Progress | None) -> None:
-    """A source's last document was delivered: publish its output, record it if all went well."""
-    if source is None:
-        return
-    sink.finish()
-    target = sink.target(source)
-    if state is not None and target is not None and ok and source.kind != OTHER:
-        state.done(target)
-    if progress is not None:
-        progress.update(files=1)
+    elif outcome.flagged and summary.flagged <= FLAGGED_NAMED:
+        print(f"cleaner: {doc.id}: flagged, {_share(outcome.removed_words, outcome.words)} of "
+              "its words removed (more than --max-removed-ratio)", file=errors)
 
 
 def _report_line(doc: Document, outcome: Outcome) -> bytes:
@@ -851,4 +869,8 @@ def _report_line(doc: Document, outcome: Outcome) -> bytes:
                       removed_lines=len(outcome.removed), removed_words=outcome.removed_words,
                       removed=[{k: v for k, v in d.as_dict().items() if k != "keep"}
                                for d in outcome.removed])
+    return _json_line(record)
+
+
+def _json_line(record: dict[str, object]) -> bytes:
     return (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")

@@ -135,9 +135,10 @@ def cmd_clean(args: argparse.Namespace) -> int:
 
 
 def _clean(args: argparse.Namespace) -> int:
-    from cleaner.batch import Options, State, repeated_lines, run, same_file, settings_key
+    from cleaner.batch import Options, repeated_lines, run, same_file
     from cleaner.files import atomic_file
     from cleaner.progress import Progress
+    from cleaner.resume import State, settings_key
     from cleaner.sinks import FileSink, FolderSink, StreamSink
     from cleaner.sources import find_sources
 
@@ -156,6 +157,9 @@ def _clean(args: argparse.Namespace) -> int:
                           "or -o - with --format jsonl for one JSONL stream on stdout")
         out = "-"
     to_stdout = out == "-"
+    if len(paths) > 1 and not to_stdout and not _names_folder(out):
+        return _usage(f"-o {out}: several inputs write a folder of outputs, and {out} is no "
+                      f"folder; write {out}/ (a trailing /) to create one")
     out_file = Path(out) if single and not to_stdout and not _names_folder(out) else None
     out_dir = None if to_stdout or out_file else Path(out)
     if to_stdout and not single and args.format != "jsonl":
@@ -170,14 +174,16 @@ def _clean(args: argparse.Namespace) -> int:
     progress = None
     if not args.quiet and sys.stderr.isatty() and not use_stdin:
         progress = Progress()  # shown at once: the model loads and the inputs are counted
-    try:
+    with contextlib.ExitStack() as stack:
         if progress is not None:
+            stack.callback(progress.close)
             kinds = Counter(s.kind for s in find_sources(paths, exclude=skip, kind=given))
             progress.total = kinds.total()
             progress.one_document_per_file = not kinds["jsonl"]
         if not use_stdin:
             _require_warc(find_sources(paths, exclude=skip, kind=given))
         cleaner = _cleaner(args)
+        jobs = stack.enter_context(_backend(args.dask, cleaner))  # before anything is written
         options = Options(text_field=args.text_field, id_field=args.id_field,
                           format=args.format, max_removed_ratio=args.max_removed_ratio,
                           on_excess=args.on_excess, site_field=args.site_field,
@@ -203,22 +209,19 @@ def _clean(args: argparse.Namespace) -> int:
         else:
             sink = FolderSink(out_dir, args.format, args.text_field)
             state = State(out_dir, settings_key(cleaner, options), force=args.force)
-        with _backend(args.dask, cleaner) as jobs, (atomic_file(args.report) if args.report
-                                           else contextlib.nullcontext()) as report:
+        with atomic_file(args.report) if args.report else contextlib.nullcontext() as report:
             summary = run(cleaner, sources, sink, options, jobs=jobs or args.jobs, state=state,
                           report=report, progress=progress, stdin=stdin,
                           chunk_docs=args.chunk_size)
-    finally:
-        if progress is not None:
-            progress.close()
     if not args.quiet and not (to_stdout and single and summary.handled == 1):
-        print(summary.table(), file=sys.stderr)
+        print(summary.table(args.report and str(args.report)), file=sys.stderr)
     if summary.handled == 0:
         print("cleaner: no inputs found (.txt, .html, .htm, .jsonl, .warc, .wet, each also .gz, "
               ".zst, .bz2 or .xz)", file=sys.stderr)
         return 2  # nothing to do: like a command that cannot start
     # 1: some input could not be read or cleaned (each named above); a page with no main
-    # text, a record whose text is null or an output up to date is a normal outcome.
+    # text, a record whose text is null or an output up to date is a normal outcome, and so
+    # is a record that failed in an earlier run and has not changed (named then, counted now).
     return 1 if summary.failed else 0
 
 
@@ -256,6 +259,10 @@ def stdin_hint(stdin, command: str) -> str | None:
     return f"cleaner: reading text from stdin (Ctrl-D to end; see cleaner {command} --help)"
 
 
+#: Seconds to wait for a Dask scheduler to answer before the command gives up (exit 2).
+DASK_TIMEOUT = 10
+
+
 @contextlib.contextmanager
 def _backend(address: str | None, cleaner) -> Iterator[int | None]:
     """joblib's Dask backend on the cluster at ``address`` (yields its number of worker
@@ -275,7 +282,7 @@ def _backend(address: str | None, cleaner) -> Iterator[int | None]:
     from joblib import parallel_config
 
     try:
-        client = Client(address, timeout=30)
+        client = Client(address, timeout=DASK_TIMEOUT)
     except OSError as exc:
         raise CommandError(f"cannot reach the Dask scheduler at {address} ({exc})") from None
     with client, parallel_config(backend="dask", scatter=[cleaner]):
@@ -446,6 +453,11 @@ def _data_dir(given: Path | None) -> Path:
     from cleaner.train import DATA_DIR
 
     path = given or DATA_DIR
+    if given is None and not path.is_dir():  # an installed wheel: it ships no data/
+        raise CommandError("cleaner train and evaluate need a checkout of the repository: its "
+                           "data/ folder and the ../shared folder beside it (corpora/), and "
+                           "this installed package has neither; run them from a checkout, or "
+                           "point at them with --data DIR and --shared DIR")
     if not (path / "lines").is_dir():
         raise CommandError(f"{path}: not the team's data folder (it has no lines/); cleaner "
                            "train and evaluate read data/ of a checkout of the repository: "
@@ -520,9 +532,9 @@ def _add_input_options(p: argparse.ArgumentParser, kinds: tuple[str, ...]) -> No
                         "(auto: a file goes by its name; on stdin '{' first means JSONL, "
                         f"'<html' or '<!doctype' HTML,{warc} else text)")
     p.add_argument("--text-field", default="text", help="JSONL field holding the text")
-    p.add_argument("--id-field",
-                   help="JSONL field naming a record in messages and reports (default: "
-                        "file:line number)")
+    p.add_argument("--id-field", default="id",
+                   help="JSONL field naming a record in messages and reports (default: id; "
+                        "a record without it: file:line number)")
 
 
 #: What each exit code of ``cleaner clean`` and ``cleaner explain`` means (their --help).
@@ -530,9 +542,10 @@ EXIT_CODES = """\
 exit codes:
   0    every input was cleaned, or had nothing to clean (a page with no main text,
        a JSONL record whose text is null, a WARC record that is no page) or was up
-       to date; also when the reader of stdout stopped early (| head)
-  1    some input could not be read or cleaned; each is named on stderr, the others
-       were written
+       to date (a record that failed in an earlier run and has not changed since
+       included); also when the reader of stdout stopped early (| head)
+  1    some input could not be read or cleaned in this run; each is named on
+       stderr, the others were written
   2    usage error: a bad option, a path that does not exist, an unreadable model or
        patterns file, no input found, a missing extra
   130  interrupted by Ctrl-C (143: SIGTERM); finished outputs are kept
@@ -658,7 +671,9 @@ def main(argv: list[str] | None = None) -> int:
         _drop_stdout()
         return 0
     except KeyboardInterrupt as exc:
-        print("\ncleaner: interrupted; finished outputs are kept, a rerun does the rest",
+        written = getattr(exc, "written", None)
+        after = "" if written is None else f" after {written:,} output(s) written"
+        print(f"\ncleaner: interrupted{after}; finished outputs are kept, a rerun does the rest",
               file=sys.stderr)
         return 128 + getattr(exc, "signum", signal.SIGINT)  # 130 for SIGINT, 143 for SIGTERM
 

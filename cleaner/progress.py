@@ -65,6 +65,12 @@ class Progress:
         if documents:
             add(self.documents, documents)
 
+    def settle(self, documents: int) -> None:
+        """Show ``documents`` as the documents done: after an interrupt, those written, not
+        also those the workers had finished for outputs that were then dropped."""
+        with self.documents.get_lock():
+            self.documents.value = documents
+
     def _tick(self) -> None:
         while not self._stop.wait(self.interval):
             self._draw()

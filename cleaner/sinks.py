@@ -44,8 +44,11 @@ def record_line(doc: Document, outcome: Outcome, text_field: str) -> bytes:
 
 
 class Sink(Protocol):
+    written: int  # outputs published so far: files, or documents on a stream
+
     def target(self, source: Source) -> Path | None: ...
     def write(self, doc: Document, outcome: Outcome) -> None: ...
+    def write_line(self, source: Source, line: bytes) -> None: ...
     def finish(self) -> None: ...
     def abort(self) -> None: ...
 
@@ -57,6 +60,7 @@ class FolderSink:
     def __init__(self, out_dir: Path, fmt: str = "txt", text_field: str = "text") -> None:
         self.out_dir, self.fmt, self.text_field = Path(out_dir), fmt, text_field
         self._open: tuple[Source, object, BinaryIO] | None = None
+        self.written = 0
 
     def target(self, source: Source) -> Path:
         fmt = output_format(source, self.fmt)
@@ -68,12 +72,17 @@ class FolderSink:
             data = (outcome.text if output_format(source, self.fmt) == "txt"
                     else record_line(doc, outcome, self.text_field))
             write_atomic(self.target(source), data)
+            self.written += 1
             return
+        self.write_line(source, record_line(doc, outcome, self.text_field))
+
+    def write_line(self, source: Source, line: bytes) -> None:
+        """Add a record to the JSONL output of ``source`` (an earlier run's, kept as it was)."""
         if self._open is None or self._open[0] != source:
             self.finish()
             context = atomic_file(self.target(source))
             self._open = (source, context, context.__enter__())
-        self._open[2].write(record_line(doc, outcome, self.text_field))
+        self._open[2].write(line)
 
     def finish(self) -> None:
         """Publish the JSONL output being written, if any."""
@@ -81,6 +90,7 @@ class FolderSink:
             context = self._open[1]
             self._open = None
             context.__exit__(None, None, None)
+            self.written += 1
 
     def abort(self) -> None:
         """Drop the JSONL output being written (the run was interrupted or failed)."""
@@ -115,6 +125,7 @@ class StreamSink:
 
     def __init__(self, stream: BinaryIO, fmt: str = "txt", text_field: str = "text") -> None:
         self.stream, self.fmt, self.text_field = stream, fmt, text_field
+        self.written = 0
 
     def target(self, source: Source) -> None:
         return None
@@ -124,10 +135,14 @@ class StreamSink:
             data = record_line(doc, outcome, self.text_field)
         else:
             data = outcome.text.encode("utf-8")
+        self.write_line(doc.source, data)
+
+    def write_line(self, source: Source, line: bytes) -> None:
         try:
-            self.stream.write(data)
+            self.stream.write(line)
         except BrokenPipeError:
             raise OutputClosed from None
+        self.written += 1
 
     def finish(self) -> None:
         try:

@@ -12,7 +12,8 @@ import pytest
 from inputs import ARTICLE, PAGE
 
 from cleaner import Cleaner
-from cleaner.batch import COUNT_FILES, STATE_FILE, Options, State, repeated_lines, run, settings_key
+from cleaner.batch import COUNT_FILES, Options, repeated_lines, run
+from cleaner.resume import STATE_FILE, State, settings_key
 from cleaner.sinks import FolderSink
 from cleaner.sources import find_sources
 
@@ -101,15 +102,24 @@ def test_rerun_skips_up_to_date_outputs_and_redoes_changed_ones(cleaner: Cleaner
     changed = folder / "01.txt"
     changed.write_text(ARTICLE + "\nOne more line of article text about the bridge works.\n")
     summary, report, _ = clean_folder(cleaner, [folder], out)
-    assert summary.documents == 1 and summary.skipped == {"output up to date": 7}
+    # Counted in documents: 4 texts, 2 pages and the 3 records of recs.jsonl.gz.
+    assert summary.documents == 1 and summary.skipped == {"output up to date": 9}
     redone = {p for p, t in stamps.items() if p.stat().st_mtime_ns != t}
     assert redone == {out / "01.txt"}
     assert "One more line" in (out / "01.txt").read_text()
-    # The report still has every document: an up-to-date one's record is its first run's.
-    again = {json.loads(line)["id"]: line for line in report.splitlines()}
-    earlier = {json.loads(line)["id"]: line for line in first.splitlines()}
-    assert again.keys() == earlier.keys() and len(again) == 10
-    assert {i for i in again if again[i] != earlier[i]} == {str(changed)}
+    # The report has what was redone, and one record per output left as it was, naming it
+    # and counting its documents: every document is accounted for.
+    rows = [json.loads(line) for line in report.splitlines()]
+    earlier = {json.loads(line)["source"]: json.loads(line) for line in first.splitlines()}
+    [redone_row] = [row for row in rows if row["status"] != "up to date"]
+    assert redone_row["id"] == str(changed) and redone_row["status"] == "cleaned"
+    assert redone_row["lines"] == earlier[str(changed)]["lines"] + 1
+    up_to_date = {row["source"]: row for row in rows if row["status"] == "up to date"}
+    assert up_to_date.keys() == earlier.keys() - {str(changed)} and len(rows) == 8
+    assert up_to_date[str(folder / "recs.jsonl.gz")] == {
+        "source": str(folder / "recs.jsonl.gz"), "status": "up to date",
+        "output": str(out / "recs.jsonl"), "documents": 3}
+    assert sum(row["documents"] for row in up_to_date.values()) == 9
     assert b'"status": "skipped"' not in report
 
     summary, _, _ = clean_folder(cleaner, [folder], out, force=True)

@@ -50,7 +50,7 @@ def test_failures_are_named_and_exit_nonzero(tmp_path: Path):
     good.write_text(ARTICLE, encoding="utf-8")
     bad = tmp_path / "bad.txt"
     bad.write_bytes(b"\xff\xfe\x00binary\x00\x80")
-    r = run("clean", str(good), str(bad), "-o", str(tmp_path / "out"))
+    r = run("clean", str(good), str(bad), "-o", f"{tmp_path / 'out'}/")
     assert r.returncode == 1
     assert "bad.txt: binary data, not text" in r.stderr
     assert (tmp_path / "out" / "good.txt").is_file()
@@ -266,7 +266,10 @@ def test_explain_jsonl_explains_each_record(tmp_path: Path):
     text = run("explain", str(f), "--text-field", "body")
     assert text.returncode == 0, text.stderr
     lines = text.stdout.splitlines()
-    assert [line for line in lines if line.startswith("#")] == [f"# {f}:1", f"# {f}:2"]
+    assert [line for line in lines if line.startswith("#")] == ["# a", "# b"]  # --id-field id
+    by_url = run("explain", str(f), "--text-field", "body", "--id-field", "url").stdout
+    assert [line for line in by_url.splitlines() if line.startswith("#")] == [
+        "# https://example.org/a", f"# {f}:2"]  # a record without the field: file:line
     assert sum(line.split()[1:3] == ["DROP", "ad_sponsored"] for line in lines) == 2
     assert not any('"body"' in line for line in lines)  # the text, not the raw JSON
     named = run("explain", str(f), "--text-field", "body", "--id-field", "id", "--format", "json")
@@ -394,13 +397,20 @@ def test_output_file_for_one_input(tmp_path: Path):
     assert (tmp_path / "existing" / "a.txt").is_file()
     other = tmp_path / "b.txt"
     other.write_text(ARTICLE, encoding="utf-8")
-    assert run("clean", str(src), str(other), "-o", str(tmp_path / "two.txt")).returncode == 0
+    # Several inputs write a folder: one that exists, or a new one named with a trailing /.
+    r = run("clean", str(src), str(other), "-o", str(tmp_path / "two.txt"))
+    assert r.returncode == 2 and not (tmp_path / "two.txt").exists()
+    assert f"-o {tmp_path / 'two.txt'}: several inputs write a folder of outputs" in r.stderr
+    assert f"write {tmp_path / 'two.txt'}/ (a trailing /)" in r.stderr
+    assert run("clean", str(src), str(other), "-o", f"{tmp_path / 'two.txt'}/").returncode == 0
     assert (tmp_path / "two.txt" / "b.txt").is_file()  # several inputs: a folder
+    assert run("clean", str(src), str(other), "-o", str(tmp_path / "existing")).returncode == 0
+    assert (tmp_path / "existing" / "b.txt").is_file()
     r = run("clean", str(src), "-o", str(src))
     assert r.returncode == 2 and src.read_text(encoding="utf-8") == ARTICLE
 
 
-def test_rerun_report_repeats_every_document(tmp_path: Path):
+def test_rerun_report_accounts_for_every_document(tmp_path: Path):
     src = tmp_path / "in"
     src.mkdir()
     for i in range(3):
@@ -411,9 +421,14 @@ def test_rerun_report_repeats_every_document(tmp_path: Path):
     args = ["clean", str(src), "-o", str(tmp_path / "out"), "--text-field", "body"]
     assert run(*args, "--report", str(first)).returncode == 0
     rerun = run(*args, "--report", str(second))
-    assert rerun.returncode == 0 and "skipped: 4 (output up to date)" in rerun.stderr
-    assert second.read_bytes() == first.read_bytes()
+    assert rerun.returncode == 0 and "skipped: 5 (output up to date)" in rerun.stderr
     assert len(first.read_text().splitlines()) == 5
+    # One record per output left as it was, naming it and counting its documents.
+    rows = [json.loads(line) for line in second.read_text().splitlines()]
+    sources = [json.loads(line)["source"] for line in first.read_text().splitlines()]
+    assert rows == [{"source": source, "status": "up to date",
+                     "output": str(tmp_path / "out" / Path(source).name), "documents": n}
+                    for source, n in zip(dict.fromkeys(sources), (1, 1, 1, 2))]
 
 
 def test_options_are_checked_with_plain_messages():
@@ -563,3 +578,33 @@ def test_input_format_names_the_format_of_files_too(tmp_path: Path):
     assert r.returncode == 0 and "expansion joints" in r.stdout and "<p>" not in r.stdout
     assert run("explain", str(src / "page.dat"), "--input-format", "html").stdout.count(
         "<p>") == 0
+
+
+def test_flagged_documents_are_named_the_first_five_and_where_the_rest_are(tmp_path: Path):
+    src = tmp_path / "in"
+    src.mkdir()
+    junk = "Share\n\nAdvertisement\n\nSubscribe to our newsletter\n\nA short note.\n"
+    for i in range(7):
+        (src / f"junk{i}.txt").write_text(junk.replace("short", "short" + "!" * i))
+    (src / "article.txt").write_text(ARTICLE, encoding="utf-8")
+    report = tmp_path / "report.jsonl"
+    args = ["clean", str(src), "-o", str(tmp_path / "out"), "--max-removed-ratio", "0.5"]
+    r = run(*args, "--report", str(report))
+    assert r.returncode == 0, r.stderr
+    rows = {row["id"]: row for row in map(json.loads, report.read_text().splitlines())}
+    flagged = [doc_id for doc_id, row in rows.items() if row["status"] == "flagged"]
+    assert flagged == [str(src / f"junk{i}.txt") for i in range(7)]
+    named = [line for line in r.stderr.splitlines() if ": flagged, " in line]
+    assert named == [f"cleaner: {doc_id}: flagged, "
+                     f"{100 * rows[doc_id]['removed_words'] / rows[doc_id]['words']:.1f}% of its "
+                     "words removed (more than --max-removed-ratio)" for doc_id in flagged[:5]]
+    assert "flagged (more than --max-removed-ratio removed): 7 (the first 5 named above; " \
+           f"all in {report} (status flagged))" in r.stderr
+    r = run(*args, "--force")
+    assert "flagged (more than --max-removed-ratio removed): 7 (the first 5 named above; " \
+           "--report FILE lists them all)" in r.stderr
+    for name in ("junk2.txt", "junk3.txt", "junk4.txt", "junk5.txt", "junk6.txt"):
+        (src / name).unlink()
+    r = run(*args, "--force")  # two flagged documents: both named
+    assert len([line for line in r.stderr.splitlines() if ": flagged, " in line]) == 2
+    assert "flagged (more than --max-removed-ratio removed): 2 (each named above)" in r.stderr

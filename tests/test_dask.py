@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -65,3 +66,22 @@ def test_jobs_and_dask_write_the_same_bytes(tmp_path: Path):
     assert b'"reason": "repeated:' in one["report"]
     assert not any(line.encode() in one[f"site/{i:02d}.txt"] for line in SITE_BLOCK
                    for i in range(12))
+
+
+def test_an_unreachable_scheduler_stops_before_anything_is_written(tmp_path: Path, capsys,
+                                                                    monkeypatch):
+    from cleaner.cli import main
+
+    src = tmp_path / "in"
+    mixed_folder(src)
+    with socket.socket() as s:  # a loopback port that nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setattr("cleaner.cli.DASK_TIMEOUT", 1, raising=False)
+    out, report = tmp_path / "out", tmp_path / "report.jsonl"
+    code = main(["clean", str(src), "-o", f"{out}/", "--report", str(report), "-q",
+                 "--dask", f"tcp://127.0.0.1:{port}"])
+    err = capsys.readouterr().err
+    assert code == 2 and f"cannot reach the Dask scheduler at tcp://127.0.0.1:{port}" in err
+    assert not out.exists() and not report.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]

@@ -150,7 +150,7 @@ import sys
 import cleaner
 from cleaner.cli import main
 from cleaner.integrations import CleanerStep, map_function
-assert main(["clean", {str(SAMPLES)!r}, {str(page)!r}, "-o", {str(tmp_path / "out")!r}, "-q",
+assert main(["clean", {str(SAMPLES)!r}, {str(page)!r}, "-o", {f"{tmp_path / 'out'}/"!r}, "-q",
              "-j", "1"]) == 0
 assert main(["explain", {str(SAMPLES / "en_recipe_blog.txt")!r}, "--format", "json"]) == 0
 assert cleaner.clean_html(open({str(page)!r}, "rb").read()).decisions

@@ -7,6 +7,7 @@ Most awkward inputs sit in one folder cleaned by one real ``cleaner clean`` run 
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import os
@@ -22,7 +23,8 @@ import pytest
 from inputs import ARTICLE, PAGE
 
 from cleaner import Cleaner
-from cleaner.batch import STATE_FILE, DocumentTimeout, time_limit
+from cleaner.batch import DocumentTimeout, time_limit
+from cleaner.resume import STATE_FILE
 
 RUSSIAN = ("Мэрия объявила о закрытии моста через залив на шесть недель с понедельника.\n\n"
            "Водителям советуют ехать по кольцевой дороге, где на время работ откроют "
@@ -60,6 +62,7 @@ class Run:
     result: subprocess.CompletedProcess
     report: dict[str, dict]
     locked: bool  # whether locked.txt was really unreadable to the run
+    rows: list[dict]  # the report's records in order
 
     def output(self, name: str) -> bytes:
         return (self.out / name).read_bytes()
@@ -121,7 +124,7 @@ def clean_awkward(src: Path, out: Path, prefix: tuple[str, ...], locked: bool) -
     result = cli("clean", str(src), "-o", str(out), "--report", str(report), "-j", "2",
                  "--chunk-size", "4", prefix=prefix)
     rows = [json.loads(line) for line in report.read_text(encoding="utf-8").splitlines()]
-    return Run(src, out, result, {row["id"]: row for row in rows}, locked)
+    return Run(src, out, result, {row["id"]: row for row in rows if "id" in row}, locked, rows)
 
 
 @pytest.fixture(scope="module")
@@ -258,9 +261,27 @@ def test_output_folder_inside_input_folder_is_not_read_back(awkward: Run):
     report = awkward.src / "cleaned-report.jsonl"  # the first run's --report, an input's sibling
     assert report.is_file() and str(report) not in {row["source"] for row in rerun.report.values()}
     assert rerun.result.returncode == 1  # the bad inputs are still bad
-    # Every output whose input gave no problem is up to date, and reported as the first run did.
-    assert "skipped: 17 (output up to date)" in rerun.result.stderr
-    assert rerun.report == awkward.report
+    # Every document whose input gave no problem is up to date: the report counts them per
+    # output; a record that failed on its own content is reported as failed earlier, and
+    # every file that failed is tried again and reported as the first run did.
+    # 17 outputs of one document, deep.html's skip, 2 good records of mixed.jsonl, 39 of
+    # trunc.jsonl.gz.
+    assert "skipped: 59 (output up to date)" in rerun.result.stderr
+    assert "failed earlier: 2 (in an earlier run" in rerun.result.stderr
+    accounted = 0
+    for row in rerun.rows:
+        if row["status"] == "up to date":
+            done = [r for r in awkward.rows if r["source"] == row["source"]
+                    and r["status"] != "failed"]
+            assert row["documents"] == len(done) and done, row
+            accounted += len(done)
+        elif row.get("earlier"):
+            assert row == {**awkward.report[row["id"]], "earlier": True}
+            accounted += 1
+        else:
+            assert row == awkward.report[row["id"]]
+            accounted += 1
+    assert accounted == len(awkward.rows)
 
 
 # --- time limit -----------------------------------------------------------------------------
@@ -352,9 +373,11 @@ def test_signal_mid_run_leaves_whole_outputs_and_rerun_finishes(cleaner: Cleaner
     proc.send_signal(signum)
     stderr = proc.communicate(timeout=120)[1]
     assert proc.returncode == code, stderr
-    assert "interrupted; finished outputs are kept" in stderr and "Traceback" not in stderr
+    assert "; finished outputs are kept" in stderr and "Traceback" not in stderr
     assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
     done = {p.name: p.stat().st_mtime_ns for p in out.iterdir() if p.name != STATE_FILE}
+    assert f"interrupted after {len(done)} output(s) written; finished outputs are kept" \
+        in stderr
     assert 40 <= len(done) < len(texts) + 1, "the signal must land mid-run"
     for name in done:
         if name.endswith(".txt"):
@@ -367,14 +390,59 @@ def test_signal_mid_run_leaves_whole_outputs_and_rerun_finishes(cleaner: Cleaner
                        timeout=300)
     assert r.returncode == 0, r.stderr
     rows = [json.loads(line) for line in report.read_text(encoding="utf-8").splitlines()]
-    # Every document is reported, those up to date by the records of the run that wrote them.
-    assert len(rows) == len(texts) + len(records)
+    # Every document is reported: those redone one by one, those up to date counted per
+    # output.
+    assert sum(row.get("documents", 1) for row in rows) == len(texts) + len(records)
     assert {Path(row["source"]).name for row in rows} == {*texts, "0300.jsonl"}
-    assert all(row["status"] == "cleaned" for row in rows)
+    assert {row["status"] for row in rows if Path(row["source"]).name not in done} \
+        == {"cleaned"}
+    assert {row["status"] for row in rows if Path(row["source"]).name in done} \
+        == {"up to date"}
     assert {p.name: p.stat().st_mtime_ns for p in out.iterdir() if p.name in done} == done
     for name, text in texts.items():
         assert (out / name).read_text(encoding="utf-8") == cleaner.clean(text)
     assert len((out / "0300.jsonl").read_text(encoding="utf-8").splitlines()) == 200
+
+
+def test_after_a_stop_the_progress_line_shows_what_was_written(tmp_path: Path):
+    """On a terminal, the last progress line counts the documents written (not also those
+    the workers had finished for the window that was dropped), then the message says how
+    many outputs there are."""
+    import pty
+    import re
+
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    for i in range(600):
+        (src / f"{i:04d}.txt").write_text(ARTICLE.replace("six", str(i)) + f"\nEnd {i}.\n",
+                                          encoding="utf-8")
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "cleaner.cli", "clean", str(src), "-o",
+                             str(out), "-j", "2", "--chunk-size", "8", "--no-repetition"],
+                            stdout=slave, stderr=slave, env={**os.environ, "TERM": "xterm"})
+    os.close(slave)
+    os.set_blocking(master, False)
+    chunks, deadline, sent = [], time.monotonic() + 120, False
+    while proc.poll() is None and time.monotonic() < deadline:
+        if not sent and out.is_dir() and len(list(out.glob("*.txt"))) >= 40:
+            proc.send_signal(signal.SIGINT)
+            sent = True
+        try:
+            chunks.append(os.read(master, 65536))
+        except BlockingIOError:
+            time.sleep(0.02)
+    proc.wait(timeout=120)
+    with contextlib.suppress(OSError):
+        chunks.append(os.read(master, 65536))
+    os.close(master)
+    shown = b"".join(chunks).decode()
+    assert proc.returncode == 130, shown
+    written = len(list(out.glob("*.txt")))
+    assert written < 600, "the signal must land mid-run"
+    last = shown.split("\r\x1b[K")[-1]  # the final redraw, then the message
+    counts = re.match(r"cleaner: (\d+)/600 files, (\d+) documents, ", last)
+    assert counts and counts.groups() == (str(written), str(written)), last
+    assert f"cleaner: interrupted after {written} output(s) written;" in last
 
 
 # --- no network -----------------------------------------------------------------------------

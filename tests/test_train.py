@@ -114,3 +114,18 @@ def test_train_and_evaluate_name_a_missing_data_or_shared_folder(tmp_path: Path,
         assert main([*command, "--shared", str(tmp_path)]) == 2
         assert f"--shared {tmp_path}: no corpora/ folder" in capsys.readouterr().err
     assert not (tmp_path / "m.npz").exists()
+
+
+def test_evaluate_from_an_installed_wheel_says_it_needs_a_checkout(tmp_path: Path, capsys,
+                                                                   monkeypatch):
+    # An installed package: no data/ beside it, and that path never existed.
+    wheel_data = tmp_path / "site-packages" / "data"
+    monkeypatch.setattr("cleaner.train.DATA_DIR", wheel_data)
+    for command in (["evaluate"], ["train", "-o", str(tmp_path / "m.npz")]):
+        assert main(command) == 2
+        err = capsys.readouterr().err
+        assert str(wheel_data) not in err and "Traceback" not in err
+        assert "need a checkout of the repository" in err
+        assert "data/" in err and "../shared" in err
+        assert "--data DIR" in err and "--shared DIR" in err
+    assert not (tmp_path / "m.npz").exists()
