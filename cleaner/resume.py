@@ -1,10 +1,11 @@
 """Resume: what a rerun keeps of the earlier runs into one output folder.
 
 A small SQLite file in the output folder (``.cleaner-state.sqlite``) holds, for every output,
-the input it came from (path, size, mtime), the settings that shaped it (``settings_key``:
-model weights, policy, patterns, options), the sites its documents belong to with a digest of
-those sites' repeated-line evidence, the output file's own size and mtime, and for each of its
-documents, in input order, a key and two flags: whether it has an output (a record of a JSONL
+the input it came from (path, size, mtime, and the format it was read as: ``--input-format``
+may read one file two ways), the settings that shaped it (``settings_key``: model weights,
+policy, patterns, options), the sites its documents belong to with a digest of those sites'
+repeated-line evidence, the output file's own size and mtime, and for each of its documents,
+in input order, a key and two flags: whether it has an output (a record of a JSONL
 output) and whether it failed. A failed document also keeps its id and reason. That is all a
 rerun needs: about ten bytes a document, never the report's records.
 
@@ -47,7 +48,7 @@ if TYPE_CHECKING:
 STATE_FILE = ".cleaner-state.sqlite"
 #: The state file's layout; a file of another version (an older cleaner) is started afresh,
 #: so its outputs are redone once.
-SCHEMA = 2
+SCHEMA = 3
 #: A document's flags: it has an output; it failed; it failed in a way that may pass (redo).
 WRITTEN, FAILED, RETRY = 1, 2, 4
 _KEY = 8  # bytes of a document_key
@@ -123,8 +124,8 @@ class State:
             self.db.executescript(
                 "DROP TABLE IF EXISTS outputs; DROP TABLE IF EXISTS reports;"
                 "DROP TABLE IF EXISTS failures;"
-                "CREATE TABLE outputs (output TEXT PRIMARY KEY, input TEXT, size INTEGER, "
-                "mtime_ns INTEGER, settings TEXT, sites TEXT, evidence TEXT, "
+                "CREATE TABLE outputs (output TEXT PRIMARY KEY, input TEXT, kind TEXT, "
+                "size INTEGER, mtime_ns INTEGER, settings TEXT, sites TEXT, evidence TEXT, "
                 f"output_stat TEXT, documents BLOB, run TEXT); PRAGMA user_version = {SCHEMA};"
                 "CREATE TABLE failures (output TEXT, seq INTEGER, id TEXT, reason TEXT, "
                 "PRIMARY KEY (output, seq));")
@@ -135,17 +136,19 @@ class State:
     def claim(self, source: Source, target: Path, evidence: Evidence) -> Claim:
         """Claim ``target`` for ``source`` in this run (see Claim)."""
         key, name = str(target), os.path.realpath(source.path)
-        row = self.db.execute("SELECT input, size, mtime_ns, settings, sites, evidence, "
+        row = self.db.execute("SELECT input, kind, size, mtime_ns, settings, sites, evidence, "
                               "output_stat, documents, run FROM outputs WHERE output = ?",
                               (key,)).fetchone()
-        if row is not None and row[8] == self.run:
+        if row is not None and row[9] == self.run:
             return Claim("collision", row[0])
         stat = _stat(source.path)
         prior = None
-        if (not self.force and row is not None and row[:1] + row[3:4] == (name, self.settings)
-                and row[6] == _stat_text(target)):
-            prior = self._prior(key, row[7])
-            if row[1:3] == stat and row[5] == evidence.of(json.loads(row[4])):
+        # The format it was read as (--input-format) decides its documents, as the settings do.
+        if (not self.force and row is not None
+                and (row[0], row[1], row[4]) == (name, source.kind, self.settings)
+                and row[7] == _stat_text(target)):
+            prior = self._prior(key, row[8])
+            if row[2:4] == stat and row[6] == evidence.of(json.loads(row[5])):
                 self.db.execute("UPDATE outputs SET run = ? WHERE output = ?", (self.run, key))
                 return Claim("fresh", prior=prior)
         # The earlier record stays until this run's output is published (done): an interrupt
@@ -153,7 +156,7 @@ class State:
         self.db.execute("INSERT INTO outputs (output, input, run) VALUES (?, ?, ?) "
                         "ON CONFLICT (output) DO UPDATE SET run = excluded.run",
                         (key, name, self.run))
-        self._claimed[key] = _Claimed(name, stat)
+        self._claimed[key] = _Claimed(name, source.kind, stat)
         return Claim("todo", prior=prior)
 
     def _prior(self, output: str, documents: bytes) -> tuple[Prior, ...]:
@@ -189,10 +192,10 @@ class State:
             return
         redo = any(flags & RETRY for flags in claimed.documents[_KEY::_KEY + 1])
         size, mtime = (None, None) if redo or claimed.stat is None else claimed.stat
-        self.db.execute("UPDATE outputs SET input = ?, size = ?, mtime_ns = ?, settings = ?, "
-                        "sites = ?, evidence = ?, output_stat = ?, documents = ? "
+        self.db.execute("UPDATE outputs SET input = ?, kind = ?, size = ?, mtime_ns = ?, "
+                        "settings = ?, sites = ?, evidence = ?, output_stat = ?, documents = ? "
                         "WHERE output = ?",
-                        (claimed.input, size, mtime, self.settings,
+                        (claimed.input, claimed.kind, size, mtime, self.settings,
                          json.dumps(sorted(claimed.sites)), evidence.of(claimed.sites),
                          _stat_text(target), bytes(claimed.documents), key))
         self.db.execute("DELETE FROM failures WHERE output = ?", (key,))
@@ -209,10 +212,11 @@ class State:
 
 @dataclass
 class _Claimed:
-    """An output claimed in this run: its input (real path) and the input's stat then, and
-    its documents so far."""
+    """An output claimed in this run: its input (real path), the format it is read as and the
+    input's stat then, and its documents so far."""
 
     input: str
+    kind: str
     stat: tuple[int, int] | None
     documents: bytearray = dataclasses.field(default_factory=bytearray)
     failures: list[tuple[int, str, str]] = dataclasses.field(default_factory=list)

@@ -168,3 +168,33 @@ def test_a_guessed_charset_is_said_again_for_a_document_cleaned_in_a_rerun(tmp_p
     assert f"cleaner: {legacy}: charset guessed: {charset}" in again.stderr
     assert "Quimper" in (out / "cp1252.txt").read_text(encoding="utf-8")
 
+
+def test_a_file_read_as_jsonl_by_input_format_resumes_record_by_record(tmp_path: Path):
+    """`--input-format jsonl` makes any file a record stream, resumed per record; read in
+    another format, the same file gives other documents, so its output is redone, even when
+    the output's name is the same."""
+    src, out, report = tmp_path / "in", tmp_path / "out", tmp_path / "report.jsonl"
+    src.mkdir()
+    crawl = src / "crawl.log"
+    records = [{"id": f"r{i}", "text": ARTICLE.replace("six", str(i + 2))} for i in range(3)]
+    jsonl(crawl, records)
+    args = ["clean", str(src), "-o", str(out), "--report", str(report), "--format", "jsonl"]
+    assert cli(*args, "--input-format", "jsonl").returncode == 0
+    written = (out / "crawl.jsonl").read_bytes()
+
+    jsonl(crawl, [*records, {"id": "r9", "text": ARTICLE.replace("six", "ten")}])
+    appended = cli(*args, "--input-format", "jsonl")
+    assert appended.returncode == 0, appended.stderr
+    assert "1 document(s) cleaned" in appended.stderr
+    lines = (out / "crawl.jsonl").read_bytes().splitlines(keepends=True)
+    assert b"".join(lines[:3]) == written and json.loads(lines[3])["id"] == "r9"
+    rows = [json.loads(line) for line in report.read_text(encoding="utf-8").splitlines()]
+    assert [(row["status"], row.get("documents")) for row in rows] == [
+        ("cleaned", None), ("up to date", 3)]
+
+    # Read as text, crawl.log is one document, written to the same crawl.jsonl (--format jsonl).
+    as_text = cli(*args, "--input-format", "txt")
+    assert as_text.returncode == 0, as_text.stderr
+    assert "1 document(s) cleaned" in as_text.stderr and "up to date" not in as_text.stderr
+    (record,) = map(json.loads, (out / "crawl.jsonl").read_text(encoding="utf-8").splitlines())
+    assert record["id"] == str(crawl) and '"id": "r9"' in record["text"]
