@@ -311,19 +311,23 @@ def test_a_slow_document_hits_the_time_limit_and_the_run_goes_on(
 ):
     src = tmp_path / "in"
     src.mkdir()
-    # 150,000 distinct lines: about 15 s of cleaning on this machine, stopped after 1 s.
+    # 300,000 distinct lines: about 2 s of cleaning on this machine, stopped after 0.25 s, eight
+    # times less, so that a faster model or machine still goes over it; a short article takes
+    # 1 to 15 ms, and reading the slow file 0.03 s, so that in one chunk (z_slow) it is the
+    # scoring of the batch that goes over the limit. (150,000 lines and a 1 s limit failed to
+    # fire once cleaning got faster.)
     (src / slow).write_text("".join(
         f"Line {i}: the committee approved budget item number {i} for the harbour works.\n"
-        for i in range(150_000)), encoding="utf-8")
+        for i in range(300_000)), encoding="utf-8")
     for i in range(4):
         (src / f"b{i}.txt").write_text(ARTICLE.replace("six", str(i + 2)), encoding="utf-8")
     report = tmp_path / "report.jsonl"
     r = cli("clean", str(src), "-o", str(tmp_path / "out"), "--report", str(report),
-            "--doc-timeout", "1", "--no-repetition", "-j", jobs, "--chunk-size", chunk)
+            "--doc-timeout", "0.25", "--no-repetition", "-j", jobs, "--chunk-size", chunk)
     assert r.returncode == 1, r.stderr
     rows = {Path(row["source"]).name: row
             for row in map(json.loads, report.read_text(encoding="utf-8").splitlines())}
-    reason = "time limit exceeded (1 s, see --doc-timeout)"
+    reason = "time limit exceeded (0.25 s, see --doc-timeout)"
     assert rows.pop(slow)["reason"] == reason
     assert [row["status"] for row in rows.values()] == ["cleaned"] * 4
     assert f"cleaner: {src / slow}: {reason}" in r.stderr
