@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import pytest
@@ -127,3 +127,12 @@ def test_extracted_texts_cache_keeps_settings_and_extractors_apart(
     assert extracted_texts(some, tmp_path, jobs=1, settings={"extractor": "mine"},
                            extractor=tagged) == mine
     assert len(calls) == 2  # the second run read the cache
+
+
+def test_news_pages_have_no_ground_truth_and_a_few_pages_a_site() -> None:
+    news = load_pages(SHARED, "news")
+    assert len(news) == 109 and len({p.site for p in news}) == 68
+    assert max(Counter(p.site for p in news).values()) <= 4  # reuters.com: 4
+    assert all(p.main_content is None and not p.must_keep and p.html_path.is_file()
+               for p in news)
+    assert "news" in corpora.READ_CORPORA and "news" not in corpora.CORPORA

@@ -123,3 +123,25 @@ def test_inserted_scores_count_lines_per_label_and_documents(cleaner):
     assert r["article_lines"] == 2 and r["article_kept"] == 1.0
     assert r["hard_negative_kept"] == 1.0
     assert r["docs_lost_article"] == {"inserted": 0.0, "control": 0.0, "hard-negative": 0.0}
+
+
+def test_the_real_text_benchmark_counts_every_line_of_the_held_out_pages_read(report, shared):
+    from cleaner.corpora import CORPORA, READ_CORPORA, is_heldout, load_pages
+    from cleaner.evaluate import MODES
+    from cleaner.labels import page_views, team_labels
+
+    _, read = team_labels(DATA_DIR)
+    pages = [p for c in (*CORPORA, *READ_CORPORA) for p in load_pages(shared, c)
+             if is_heldout(p.site) and (p.corpus, p.page_id) in read]
+    views = page_views(pages, {}, default_cache_dir())
+    for mode, view in MODES.items():
+        figures = report["read"][mode]
+        lines = sum(len(v.lines[view]) for v in views)
+        assert figures["article_lines"] + figures["boilerplate_lines"] == lines
+        assert figures["pages"] == sum(bool(v.lines[view]) for v in views) > 400
+        assert 0 < figures["removed_all"] < 1 and figures["article_kept"] > 0.99
+        kept = [point["kept"] for point in figures["curve"]]
+        removed = [point["removed"] for point in figures["curve"]]
+        assert kept == sorted(kept) and removed == sorted(removed, reverse=True)
+        assert all(row["precision"] is None or 0 <= row["precision"] <= 1
+                   for row in figures["removed"].values())

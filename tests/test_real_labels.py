@@ -18,6 +18,7 @@ from cleaner.labels import (
     page_views,
     read_labels,
     runs_of_boilerplate,
+    team_labels,
     ui_strings,
 )
 from cleaner.train import DATA_DIR
@@ -91,3 +92,18 @@ def test_ui_strings_split_by_catalog_key(shared):
     assert 0.1 < len(held) / (len(train) + len(held)) < 0.3
     assert all(is_heldout(r.key) for r in held)
     assert {r.lang for r in ui_strings(shared, heldout=False)} == UI_LANGUAGES
+
+
+@needs_shared
+def test_every_line_of_a_page_read_whole_has_its_label(shared):
+    """read.tsv labels every line of both trafilatura texts of the pages it holds, held-out
+    pages of every corpus among them (the real-text benchmark)."""
+    _, read = team_labels(DATA_DIR)
+    assert {corpus for corpus, _ in read} == {"wcxb", "traf", "news"}
+    for corpus in ("wcxb", "traf", "news"):
+        pages = [p for p in load_pages(shared, corpus) if (corpus, p.page_id) in read]
+        assert sum(is_heldout(p.site) for p in pages) >= 20
+        for views in page_views(pages[:8], {}, None, jobs=1):
+            labels = read[(corpus, views.page.page_id)]
+            for view in ("recall", "default"):
+                assert all(line_hash(line.text) in labels for line in views.lines[view])
