@@ -140,7 +140,7 @@ def _load_news(root: Path) -> list[Page]:
     """news-pages: no ground truth (its reference is an extractor's output, a hint only)."""
     pages = []
     with open(root / "MANIFEST.tsv", encoding="utf-8") as f:
-        for row in list(csv.DictReader(f, delimiter="\t")):
+        for row in csv.DictReader(f, delimiter="\t"):
             html_path = root / "html" / f"{row['name']}.html.gz"
             pages.append(Page(corpus="news", page_id=row["name"], site=row["site"].lower(),
                               url=_canonical_url(html_path), html_path=html_path,

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cleaner.document import LABELS
-from cleaner.labels import UI_LANGUAGES, ui_strings
+from cleaner.labels import UI_LANGUAGES, team_labels, ui_strings
 from cleaner.pipeline import Cleaner
 from cleaner.segment import render, segment
 from cleaner.train import LabelledText, Settings, TrainDoc, training_sets
@@ -391,18 +391,11 @@ def inserted_documents(
     import random
 
     from cleaner.corpora import CORPORA, is_heldout, load_pages
-    from cleaner.labels import (
-        LABELS_FILE,
-        line_hash,
-        page_views,
-        read_labels,
-        runs_of_boilerplate,
-    )
+    from cleaner.labels import line_hash, page_views, runs_of_boilerplate
     from cleaner.train import MAX_INSERTED_LINES, compose, ui_blocks
 
     rng = random.Random(seed)
-    path = data_dir / LABELS_FILE
-    labels = read_labels(path) if path.is_file() else {}
+    labels = team_labels(data_dir)
     by_label: dict[str, list[list[tuple[str, str]]]] = {}
     for corpus in CORPORA:
         pages = [p for p in load_pages(shared, corpus) if is_heldout(p.site)]
@@ -516,23 +509,21 @@ def read_scores(cleaner: Cleaner, shared: Path, data_dir: Path, cache_dir: Path 
     """The real-text benchmark: every held-out page the team labelled whole by reading
     (data/labels/read.tsv), in both modes. Per mode: boilerplate lines removed per label and
     overall, article lines kept, pages that lost an article line (overall and per corpus),
-    the precision of the label given to removed lines, and the removed-against-kept curve of
-    the model's threshold."""
-    from cleaner.corpora import CORPORA, READ_CORPORA, is_heldout, load_pages
-    from cleaner.labels import line_hash, page_views, team_labels
+    how often the label given to a removed line is right, and the removed-against-kept curve
+    of the model's threshold."""
+    from cleaner.corpora import CORPORA, READ_CORPORA, extracted_texts, is_heldout, load_pages
+    from cleaner.labels import READ_FILE, VIEWS, line_hash
 
-    _, read = team_labels(data_dir)
+    read = team_labels(data_dir, READ_FILE)
     pages = [p for c in (*CORPORA, *READ_CORPORA) for p in load_pages(shared, c)
              if is_heldout(p.site) and (p.corpus, p.page_id) in read]
-    views = page_views(pages, {}, cache_dir)
     out = {}
     for mode, view in MODES.items():
         sums: Counter = Counter()
         scored: list[tuple[float, bool, bool, bool]] = []  # score, by the model, article, kept
-        for page_views_ in views:
-            page = page_views_.page
+        for page, text in zip(pages, extracted_texts(pages, cache_dir, settings=VIEWS[view])):
             labels = read[(page.corpus, page.page_id)]
-            decisions = cleaner.explain(page_views_.text(view)).decisions
+            decisions = cleaner.explain(text).decisions
             if not len(decisions):
                 continue
             lost = False
@@ -545,7 +536,7 @@ def read_scores(cleaner: Cleaner, shared: Path, data_dir: Path, cache_dir: Path 
                 sums[key] += 1
                 sums[f"{key} removed"] += not d.keep
                 lost |= article and not d.keep
-                if not d.keep and not article:
+                if not d.keep:  # a removed line's label, right or not
                     sums[f"named {d.label}"] += 1
                     sums[f"named {d.label} right"] += d.label == gold
                 scored.append((d.score, not d.reason.startswith(_NOT_BY_THRESHOLD), article,

@@ -46,11 +46,11 @@ def line_hash(text: str) -> str:
     return hashlib.sha1(" ".join(text.split()).encode("utf-8")).hexdigest()[:16]
 
 
-def team_labels(data_dir: Path) -> tuple[Labels, Labels]:
-    """The team's labels of lines of the corpora's pages (LABELS_FILE) and of whole pages read
-    (READ_FILE), each empty where its file is missing."""
-    return tuple(read_labels(data_dir / name) if (data_dir / name).is_file() else {}
-                 for name in (LABELS_FILE, READ_FILE))  # type: ignore[return-value]
+def team_labels(data_dir: Path, name: Path = LABELS_FILE) -> Labels:
+    """The team's labels in the file ``name`` of the data folder (LABELS_FILE: selected lines;
+    READ_FILE: whole pages read), empty where the file is missing."""
+    path = data_dir / name
+    return read_labels(path) if path.is_file() else {}
 
 
 def read_labels(path: Path) -> Labels:

@@ -40,7 +40,7 @@ from cleaner.decode import (
 )
 from cleaner.document import ARTICLE_LABELS, LABELS, Line
 from cleaner.features import LineFeaturizer
-from cleaner.labels import LABELS_FILE, Labels, UIString, line_hash, read_labels, ui_strings
+from cleaner.labels import Labels, UIString, line_hash, team_labels, ui_strings
 from cleaner.model import Model, sigmoid
 from cleaner.recipe import Settings
 from cleaner.rules import RuleSet
@@ -533,8 +533,7 @@ def training_sets(
     bodies = [(key, text) for key, text in team_bodies(data_dir) if is_heldout(key) == heldout]
     docs = composed_documents(bodies, [(b[0][1], b) for b in blocks], settings)
     if shared is not None:
-        labels_path = data_dir / LABELS_FILE
-        labels = read_labels(labels_path) if labels_path.is_file() else {}
+        labels = team_labels(data_dir)
         page_docs, block_lines, real_blocks = corpus_sources(
             shared, cache_dir, heldout, labels, settings)
         rng = random.Random(settings.seed)

@@ -128,9 +128,9 @@ def test_inserted_scores_count_lines_per_label_and_documents(cleaner):
 def test_the_real_text_benchmark_counts_every_line_of_the_held_out_pages_read(report, shared):
     from cleaner.corpora import CORPORA, READ_CORPORA, is_heldout, load_pages
     from cleaner.evaluate import MODES
-    from cleaner.labels import page_views, team_labels
+    from cleaner.labels import READ_FILE, page_views, team_labels
 
-    _, read = team_labels(DATA_DIR)
+    read = team_labels(DATA_DIR, READ_FILE)
     pages = [p for c in (*CORPORA, *READ_CORPORA) for p in load_pages(shared, c)
              if is_heldout(p.site) and (p.corpus, p.page_id) in read]
     views = page_views(pages, {}, default_cache_dir())

@@ -11,6 +11,7 @@ from conftest import needs_shared
 from cleaner.corpora import is_heldout, load_pages
 from cleaner.labels import (
     LABELS_FILE,
+    READ_FILE,
     UI_LANGUAGES,
     LabelledLine,
     _catalog_key,
@@ -98,7 +99,7 @@ def test_ui_strings_split_by_catalog_key(shared):
 def test_every_line_of_a_page_read_whole_has_its_label(shared):
     """read.tsv labels every line of both trafilatura texts of the pages it holds, held-out
     pages of every corpus among them (the real-text benchmark)."""
-    _, read = team_labels(DATA_DIR)
+    read = team_labels(DATA_DIR, READ_FILE)
     assert {corpus for corpus, _ in read} == {"wcxb", "traf", "news"}
     for corpus in ("wcxb", "traf", "news"):
         pages = [p for p in load_pages(shared, corpus) if (corpus, p.page_id) in read]
