@@ -19,6 +19,7 @@ from cleaner.document import LABELS
 from cleaner.labels import UI_LANGUAGES, ui_strings
 from cleaner.pipeline import Cleaner
 from cleaner.segment import render, segment
+from cleaner.sequence import WINDOW
 from cleaner.train import LabelledText, Settings, TrainDoc, training_sets
 
 if TYPE_CHECKING:
@@ -156,7 +157,7 @@ def evaluate(
         report["inserted"] = inserted_scores(
             cleaner, inserted_documents(shared, data_dir, cache_dir))
         report["html_mode"] = html_mode_scores(cleaner, shared, cache_dir)
-        report["real_labels"] = real_label_scores(cleaner, shared, data_dir, cache_dir)
+        report["read"] = read_scores(cleaner, shared, data_dir, cache_dir)
     else:
         log("../shared not found: corpus figures skipped")
     return report
@@ -166,13 +167,12 @@ def format_report(report: dict) -> str:
     """The evaluation as Markdown tables (a cross-validation report has no per-label table and
     names its pages in ``scope``)."""
     out = []
+    if "read" in report:
+        out += _read_table(report["read"])
     if "inserted" in report:
         out += _inserted_table(report["inserted"])
     if "html_mode" in report:
         out += _html_mode_table(report["html_mode"])
-    if report.get("real_labels"):
-        out += _label_table("Per label (labelled lines of held-out pages, both trafilatura "
-                            "texts)", report["real_labels"], removed=True)
     if "labels" in report:
         out += _label_table(f"Per label (held-out team data, {report['team_documents']} "
                             "composed documents)", report["labels"])
@@ -199,23 +199,30 @@ def format_report(report: dict) -> str:
 
 
 def readme_table(report: dict) -> str:
-    """The README's one table: what cleaner removes from held-out pages, and what it costs in
-    article lines, from an evaluation report (benchmarks/figures.py writes it)."""
-    ins, html = report["inserted"], report["html_mode"]["wcxb"]
-    out = ["| held-out pages, never trained on | lines | cleaner |", "|---|---:|---:|",
-           "| *real boilerplate inserted into real articles:* | | |"]
-    out += [f"| {_KIND_NAMES[lb]} | {row['lines']:,} | {row['removed']:.1%} removed |"
-            for lb, row in ins["removed"].items()]
-    out += [f"| **all inserted boilerplate** | {ins['boilerplate_lines']:,} "
-            f"| **{ins['removed_all']:.1%} removed** |",
-            f"| **the articles' own lines** | {ins['article_lines']:,} "
-            f"| **{ins['article_kept']:.2%} kept** |",
-            f"| *trafilatura's text of {html['pages']} WCXB pages:* | | |",
-            f"| lines not in the article | {html['leak_lines']:,} "
-            f"| {html['leak_removed']:.1%} removed |",
-            f"| article lines | {html['gold_lines']:,} | {html['gold_kept']:.2%} kept |",
-            f"| word F1 against the main text (trafilatura alone: "
-            f"{html['trafilatura']['word_f1']:.4f}) | | {html['cleaner']['word_f1']:.4f} |"]
+    """The README's one table: what cleaner removes from held-out pages, real text first, and
+    what it costs in article lines, from an evaluation report (benchmarks/figures.py)."""
+    html, text = report["read"]["html"], report["read"]["text"]
+    ins, wcxb = report["inserted"], report["html_mode"]["wcxb"]
+    out = ["| held-out pages, never trained on | lines | HTML mode | text mode |",
+           "|---|---:|---:|---:|",
+           f"| *{html['pages']} real pages, every line labelled by reading:* | | | |"]
+    out += [f"| {_KIND_NAMES[lb]} | {row['lines']:,} | {row['removed']:.1%} removed "
+            f"| {text['removed'].get(lb, {'removed': 0.0})['removed']:.1%} removed |"
+            for lb, row in html["removed"].items()]
+    out += [f"| **all boilerplate** | {html['boilerplate_lines']:,} "
+            f"| **{html['removed_all']:.1%} removed** | **{text['removed_all']:.1%} removed** |",
+            f"| **article lines** | {html['article_lines']:,} "
+            f"| **{html['article_kept']:.2%} kept** | **{text['article_kept']:.2%} kept** |",
+            f"| pages that lost an article line | {html['pages']} "
+            f"| {html['pages_lost_article']:.1%} | {text['pages_lost_article']:.1%} |",
+            "| *real boilerplate inserted into real articles:* | | | |",
+            f"| all inserted boilerplate | {ins['boilerplate_lines']:,} | | "
+            f"{ins['removed_all']:.1%} removed |",
+            f"| the articles' own lines | {ins['article_lines']:,} | | "
+            f"{ins['article_kept']:.2%} kept |",
+            f"| word F1 against WCXB's main text (trafilatura alone: "
+            f"{wcxb['trafilatura']['word_f1']:.4f}) | {wcxb['pages']} pages "
+            f"| {wcxb['cleaner']['word_f1']:.4f} | |"]
     return "\n".join(out) + "\n"
 
 
@@ -227,6 +234,36 @@ _KIND_NAMES = {
     "caption_credit": "captions and credits", "byline_meta": "bylines and datelines",
     "comments_prompt": "comment prompts",
 }
+
+
+def _read_table(r: dict) -> list[str]:
+    html, text = r["html"], r["text"]
+    out = [f"### Real text labelled by reading: {html['pages']} held-out pages, every line",
+           "", "| label | lines (HTML mode) | removed, HTML mode | removed, text mode "
+           "| label right when removed (HTML) |", "|---|---:|---:|---:|---:|"]
+    for lb, row in html["removed"].items():
+        other = text["removed"].get(lb, {"removed": 0.0})
+        right = "–" if row["precision"] is None else f"{row['precision']:.2f}"
+        out.append(f"| {lb} | {row['lines']} | {row['removed']:.3f} | {other['removed']:.3f} "
+                   f"| {right} |")
+    out.append(f"| **all boilerplate** | {html['boilerplate_lines']} | "
+               f"**{html['removed_all']:.3f}** | **{text['removed_all']:.3f}** | |")
+    out.append(f"| **article lines kept** | {html['article_lines']} | "
+               f"**{html['article_kept']:.4f}** | **{text['article_kept']:.4f}** | |")
+    lost = ", ".join(f"{c} {row['lost_article']:.3f} of {row['pages']}"
+                     for c, row in html["corpora"].items())
+    out += ["", f"Pages that lost an article line, HTML mode: {html['pages_lost_article']:.3f} "
+            f"({lost}); text mode {text['pages_lost_article']:.3f}. HTML mode cleans "
+            "trafilatura's default text of the page, text mode its favor_recall text.", "",
+            "Removed against kept as the stage's threshold moves (lines decided by rules, "
+            "blocks and repetition stay as decided):", "",
+            "| threshold | HTML: kept | HTML: removed | text: kept | text: removed |",
+            "|---:|---:|---:|---:|---:|"]
+    for a, b in zip(html["curve"], text["curve"]):
+        out.append(f"| {a['threshold']:.2f} | {a['kept']:.4f} | {a['removed']:.3f} "
+                   f"| {b['kept']:.4f} | {b['removed']:.3f} |")
+    out.append("")
+    return out
 
 
 def _inserted_table(r: dict) -> list[str]:
@@ -286,32 +323,38 @@ def model_card(manifest: dict, report: dict, command: str) -> str:
 
 - File: `models/{manifest['file']}` (NumPy `.npz`, loaded with `allow_pickle=False`)
 - sha256: `{manifest['sha256']}`
-- Format version: {manifest['format_version']}; a line is dropped when P(boilerplate) reaches
-  the threshold {manifest['threshold']}, chosen at training time as the lowest at which
-  decoding keeps {settings.get('keep_target', '?')} of the article lines of real training
-  documents, scored out of fold (word cost {manifest['word_cost']})
+- Format version: {manifest['format_version']}; a line is dropped when the sequence stage's
+  P(boilerplate) reaches the threshold {manifest['threshold']}, chosen at training time as the
+  lowest at which the stage keeps {settings.get('keep_target', '?')} of the article lines of
+  real training pages, scored out of fold (word cost {manifest['word_cost']})
 - Trained by: `cleaner train -o models/{manifest['file']}` (deterministic for a given seed)
 
 ## What it is
-Three linear models over hashed line features (words, word pairs, character trigrams, line
+Two linear models over hashed line features (words, word pairs, character trigrams, line
 shape, rule hits; {manifest['n_features']} buckets): a line model giving P(boilerplate) from
-the line alone, a kind model naming one of the {len(manifest['labels'])} labels, and a context
-model revising P(boilerplate) from the line's and its neighbours' scores. Named rules decide
-whole lines they match and bound blocks (opener to closer). See `cleaner/decode.py`.
+the line alone and a kind model naming one of the {len(manifest['labels'])} labels; then the
+sequence stage, gradient-boosted trees ({len(info.get('stage_features', []))} features) that
+read each line's outputs and shape with those of the {WINDOW} lines each way and its place in
+the document, and give the one P(boilerplate) the threshold applies to. Named rules decide
+whole lines they match and bound blocks (opener to closer). See `cleaner/sequence.py` and
+`cleaner/decode.py`.
 
 ## Data (train part only)
-- Real lines of the pages of `../shared/corpora` (WCXB dev, CC-BY-4.0; trafilatura's evaluation
-  pages, Apache-2.0), read at training time and never copied: each page as trafilatura text
-  (favor_recall or default), every line labelled by the team where `data/labels/` has it,
-  else by aligning it with the page's ground truth (noisy); the team-labelled paragraphs of
-  the rest of the page ({lines.get('wcxb', 0) + lines.get('traf', 0)} lines).
+- Real pages of `../shared/corpora` (WCXB dev, CC-BY-4.0; trafilatura's evaluation pages,
+  Apache-2.0; news-pages, MIT), read at training time and never copied, each as trafilatura
+  text (favor_recall or default). Every line of {sources.get('read_pages', '?')} pages was
+  labelled by the team reading the whole page (`data/labels/read.tsv`); the remaining pages'
+  lines take the team's earlier labels (`data/labels/lines.tsv`), else alignment with the
+  page's ground truth (noisy); and the team-labelled paragraphs of the rest of the pages
+  ({lines.get('wcxb', 0) + lines.get('traf', 0)} lines). The sequence stage learns from the
+  real pages alone, on line-model outputs predicted out of fold.
 - ui-strings ({lines.get('ui-strings', 0)} strings of web software in
   {', '.join(sorted(UI_LANGUAGES))}).
 - The team's written lines in `data/lines/` ({lines.get('team', 0)} lines, every label, with
   hard negatives) and article bodies in `data/articles/`.
 - Documents composed from WCXB main texts and the team's bodies with real and written
   boilerplate blocks inserted where pages put them ({sources.get('documents', '?')} training
-  documents in all).
+  documents in all), for the line and kind models.
 - Held out from training, for the figures below: every source is split by a hash of its site,
   block, file or catalog key (about 20%), never by line (`cleaner.corpora.is_heldout`).
 
@@ -472,36 +515,82 @@ def html_mode_scores(cleaner: Cleaner, shared: Path, cache_dir: Path | None) -> 
     return out
 
 
-def real_label_scores(
-    cleaner: Cleaner, shared: Path, data_dir: Path, cache_dir: Path | None
-) -> dict[str, dict[str, float]]:
-    """Per label, on the labelled lines of held-out pages cleaned in their own text (both
-    trafilatura texts): precision and recall of the label cleaner gives, and the share of the
-    label's lines removed."""
-    from cleaner.corpora import CORPORA, is_heldout, load_pages
-    from cleaner.labels import LABELS_FILE, page_views, read_labels
+#: The two inputs users feed in: HTML mode cleans trafilatura's default text, text mode its
+#: favor_recall text (what a folder of extracted text holds).
+MODES = {"html": "default", "text": "recall"}
 
-    path = data_dir / LABELS_FILE
-    if not path.is_file():
-        return {}
-    labels = read_labels(path)
-    tp: Counter = Counter()
-    pred: Counter = Counter()
-    gold: Counter = Counter()
-    gone: Counter = Counter()
-    for corpus in CORPORA:
-        pages = [p for p in load_pages(shared, corpus) if is_heldout(p.site)]
-        for views in page_views(pages, labels, cache_dir):
-            for view in ("recall", "default"):
-                decisions = cleaner.explain(views.text(view)).decisions
-                for d, label in zip(decisions, views.labels[view], strict=True):
-                    if label is None:
-                        continue
-                    gold[label] += 1
-                    pred[d.label] += 1
-                    tp[label] += d.label == label
-                    gone[label] += not d.keep
-    return {lb: {"precision": tp[lb] / pred[lb] if pred[lb] else 0.0,
-                 "recall": tp[lb] / gold[lb] if gold[lb] else 0.0,
-                 "removed": gone[lb] / gold[lb] if gold[lb] else 0.0, "support": gold[lb]}
-            for lb in LABELS}
+
+def read_scores(cleaner: Cleaner, shared: Path, data_dir: Path, cache_dir: Path | None) -> dict:
+    """The real-text benchmark: every held-out page the team labelled whole by reading
+    (data/labels/read.tsv), in both modes. Per mode: boilerplate lines removed per label and
+    overall, article lines kept, pages that lost an article line (overall and per corpus),
+    the precision of the label given to removed lines, and the removed-against-kept curve of
+    the stage's threshold."""
+    from cleaner.corpora import CORPORA, READ_CORPORA, is_heldout, load_pages
+    from cleaner.labels import line_hash, page_views, team_labels
+
+    _, read = team_labels(data_dir)
+    pages = [p for c in (*CORPORA, *READ_CORPORA) for p in load_pages(shared, c)
+             if is_heldout(p.site) and (p.corpus, p.page_id) in read]
+    views = page_views(pages, {}, cache_dir)
+    out = {}
+    for mode, view in MODES.items():
+        sums: Counter = Counter()
+        scored: list[tuple[float, bool, bool, bool]] = []  # score, by the stage, article, kept
+        for page_views_ in views:
+            page = page_views_.page
+            labels = read[(page.corpus, page.page_id)]
+            decisions = cleaner.explain(page_views_.text(view)).decisions
+            if not len(decisions):
+                continue
+            lost = False
+            for d in decisions:
+                gold = labels.get(line_hash(d.text))
+                if gold is None:
+                    continue
+                article = gold in _ARTICLE
+                key = "article" if article else gold
+                sums[key] += 1
+                sums[f"{key} removed"] += not d.keep
+                lost |= article and not d.keep
+                if not d.keep and not article:
+                    sums[f"named {d.label}"] += 1
+                    sums[f"named {d.label} right"] += d.label == gold
+                scored.append((d.score, d.reason.startswith("sequence"), article, d.keep))
+            sums[f"pages {page.corpus}"] += 1
+            sums[f"lost {page.corpus}"] += lost
+        out[mode] = _read_figures(sums, scored)
+    return out
+
+
+def _read_figures(sums: Counter, scored: list) -> dict:
+    boiler = [lb for lb in LABELS if lb not in _ARTICLE and sums[lb]]
+    n_boiler = sum(sums[lb] for lb in boiler)
+    corpora = sorted(k.removeprefix("pages ") for k in sums if k.startswith("pages "))
+    pages = sum(sums[f"pages {c}"] for c in corpora)
+    curve = []
+    for t in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98):
+        # lines the stage decides, at threshold t; the others as they were decided
+        gone = [(art, (score >= t) if staged else not keep)
+                for score, staged, art, keep in scored]
+        n_art = sum(art for art, _ in gone)
+        curve.append({"threshold": t,
+                      "kept": 1 - sum(g for art, g in gone if art) / max(1, n_art),
+                      "removed": sum(g for art, g in gone if not art)
+                      / max(1, len(gone) - n_art)})
+    return {
+        "pages": pages,
+        "boilerplate_lines": n_boiler,
+        "removed_all": sum(sums[f"{lb} removed"] for lb in boiler) / max(1, n_boiler),
+        "article_lines": sums["article"],
+        "article_kept": 1 - sums["article removed"] / max(1, sums["article"]),
+        "removed": {lb: {"lines": sums[lb], "removed": sums[f"{lb} removed"] / sums[lb],
+                         "precision": sums[f"named {lb} right"] / sums[f"named {lb}"]
+                         if sums[f"named {lb}"] else None}
+                    for lb in boiler},
+        "pages_lost_article": sum(sums[f"lost {c}"] for c in corpora) / max(1, pages),
+        "corpora": {c: {"pages": sums[f"pages {c}"],
+                        "lost_article": sums[f"lost {c}"] / max(1, sums[f"pages {c}"])}
+                    for c in corpora},
+        "curve": curve,
+    }

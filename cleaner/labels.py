@@ -23,6 +23,8 @@ from cleaner.extract import HTML_MODE_SETTINGS, TEXT_MODE_SETTINGS, Settings
 from cleaner.segment import segment
 
 LABELS_FILE = Path("labels") / "lines.tsv"
+#: Pages whose every line the team labelled by reading the whole page (same columns).
+READ_FILE = Path("labels") / "read.tsv"
 #: The page texts whose lines are labelled, by name.
 VIEWS: dict[str, Settings] = {
     "recall": TEXT_MODE_SETTINGS,
@@ -42,6 +44,13 @@ Labels = dict[tuple[str, str], dict[str, str]]
 def line_hash(text: str) -> str:
     """What names a line in the label files: its whitespace-normalised text, hashed."""
     return hashlib.sha1(" ".join(text.split()).encode("utf-8")).hexdigest()[:16]
+
+
+def team_labels(data_dir: Path) -> tuple[Labels, Labels]:
+    """The team's labels of lines of the corpora's pages (LABELS_FILE) and of whole pages read
+    (READ_FILE), each empty where its file is missing."""
+    return tuple(read_labels(data_dir / name) if (data_dir / name).is_file() else {}
+                 for name in (LABELS_FILE, READ_FILE))  # type: ignore[return-value]
 
 
 def read_labels(path: Path) -> Labels:
