@@ -22,7 +22,7 @@ class Settings:
     team_weight: float = 10.0    # a team line, standalone
     corpus_weight: float = 0.3   # a page's line labelled by alignment alone
     real_weight: float = 3.0     # a page's line the team labelled (data/labels)
-    read_weight: float = 3.0     # a line of a page the team labelled whole, by reading
+    read_weight: float = 10.0    # a line of a page the team labelled whole, by reading
     block_weight: float = 10.0   # a labelled paragraph from outside the extracted text
     ui_weight: float = 3.0       # a ui-strings row
     composed_per_body: int = 1

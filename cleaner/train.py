@@ -525,16 +525,15 @@ def fit(docs: list[TrainDoc], lines: list[LabelledText], settings: Settings, log
 
 def choose_threshold(stage_p: np.ndarray, y: np.ndarray, ruled: np.ndarray,
                      keep_target: float, log=print) -> float:
-    """The lowest threshold at which the stage keeps ``keep_target`` of the article lines
-    (``y`` 0; 1 boilerplate, -1 unknown) of real documents that no rule decides, scored out
-    of fold: the operating point is set by what users lose. Rule lines are left out because
-    no threshold moves them (WCXB's main texts hold datelines, which the dateline rule
-    drops). The curve (article lines kept, boilerplate lines removed) goes to ``log``."""
-    article = stage_p[(y == 0) & ~ruled]
-    boilerplate = stage_p[(y == 1) & ~ruled]
+    """The lowest threshold at which ``keep_target`` of the article lines (``y`` 0; 1
+    boilerplate, -1 unknown) of real documents are kept, scored out of fold: the operating
+    point is set by what users lose. A line a whole-line rule decides goes whatever the
+    threshold, as in the pipeline. The curve (article lines kept, boilerplate lines removed)
+    goes to ``log``."""
     grid = np.round(np.arange(0.30, 0.991, 0.01), 3)
-    kept = np.array([(article < t).mean() if len(article) else 1.0 for t in grid])
-    removed = np.array([(boilerplate >= t).mean() if len(boilerplate) else 0.0 for t in grid])
+    article, boilerplate = y == 0, y == 1
+    kept = np.array([np.mean((stage_p < t) & ~ruled, where=article) for t in grid])
+    removed = np.array([np.mean((stage_p >= t) | ruled, where=boilerplate) for t in grid])
     log("threshold: " + ", ".join(f"{t:.2f} keeps {k:.4f} removes {r:.3f}"
                                   for t, k, r in zip(grid, kept, removed)))
     ok = [t for t, k in zip(grid, kept) if k >= keep_target]
