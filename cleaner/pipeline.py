@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from cleaner.decode import Spans, Verdicts, decode, line_lengths, rule_codes
+from cleaner.decode import Spans, Verdicts, decode, drop_thresholds, line_lengths, rule_codes
 from cleaner.document import LABELS, Result
 from cleaner.extract import NO_TEXT_EXTRACTED, html_to_text
 from cleaner.features import line_count_rows
@@ -163,7 +163,7 @@ class Cleaner:
         shown_scores = self._scorer.scores(shown, ([texts[i] for i in at], scores.take(at)))
         round_ = self._decide_once(shown, np.concatenate(shown_numbers), shown_scores,
                                    words[at], Spans.of([len(r) for r in rows]),
-                                   None if repeated is None else repeated[at])
+                                   None if repeated is None else repeated[at], again=True)
         gone = np.flatnonzero(~round_.keep).tolist()
         for j, i in zip(gone, at[gone].tolist()):
             verdicts.score[i], verdicts.boilerplate[i] = round_.score[j], round_.boilerplate[j]
@@ -173,15 +173,22 @@ class Cleaner:
         return [d for d in again if d in lost]
 
     def _decide_once(self, texts: list[str], numbers: np.ndarray, scores: LineScores,
-                     words: np.ndarray, spans: Spans, repeated: np.ndarray | None) -> Verdicts:
-        """Read the documents' lines (the sequence stage), then decide them (decode)."""
+                     words: np.ndarray, spans: Spans, repeated: np.ndarray | None,
+                     again: bool = False) -> Verdicts:
+        """Read the documents' lines (the sequence stage), then decide them (decode). A later
+        round (``again``) keeps only the verdicts of the lines that go, so it does not name
+        the article lines."""
         hits = scores.hits
         own = own_columns(scores.logits, scores.kind_p,
                           shape_columns(line_count_rows(texts)), rule_codes(hits))
         features = sequence_features(own, words, numbers, spans.starts)
         stage_p = self.model.stage_probability(features)
         labels = likeliest_labels(scores.kind_p)  # the article one: title or content, as read
-        labels[:, 0] = np.where(self.model.title_probability(features) >= 0.5, _TITLE, _CONTENT)
+        if not again:
+            may_stay = np.flatnonzero(
+                stage_p < drop_thresholds(words, self.threshold, self.word_cost))
+            titled = self.model.title_probability(features[may_stay]) >= 0.5
+            labels[may_stay, 0] = np.where(titled, _TITLE, _CONTENT)
         verdicts = decode(texts, hits, stage_p, labels, self.threshold, self.word_cost,
                           self.keep, words, repeated, spans)
         dropped = [i for i, (reason, keep) in enumerate(zip(verdicts.reason, verdicts.keep))
