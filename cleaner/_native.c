@@ -311,11 +311,15 @@ static PyObject *forest_log_odds(PyObject *self, PyObject *args) {
     const int32_t *feat = feature.buf, *lft = left.buf, *rgt = right.buf;
     const uint8_t *miss = missing.buf;
     double *out = (double *)PyBytes_AS_STRING(result);
-    for (Py_ssize_t r = 0; r < n_rows; r++) {
-        const double *row = xs + r * n_columns;
-        double total = base;
-        for (Py_ssize_t t = 0; t < n_trees; t++) {
-            Py_ssize_t at = t * width, node = 0;
+    /* Tree after tree over all rows: a tree's nodes stay in cache while the rows stream by,
+     * and each row still adds its leaf values in tree order. */
+    for (Py_ssize_t r = 0; r < n_rows; r++)
+        out[r] = base;
+    for (Py_ssize_t t = 0; t < n_trees; t++) {
+        Py_ssize_t at = t * width;
+        for (Py_ssize_t r = 0; r < n_rows; r++) {
+            const double *row = xs + r * n_columns;
+            Py_ssize_t node = 0;
             for (Py_ssize_t step = 0; step < width; step++) {
                 int32_t f = feat[at + node];
                 if (f < 0 || f >= n_columns)
@@ -327,9 +331,8 @@ static PyObject *forest_log_odds(PyObject *self, PyObject *args) {
                     break;
                 node = next;
             }
-            total += val[at + node];
+            out[r] += val[at + node];
         }
-        out[r] = total;
     }
 done:
     PyBuffer_Release(&x); PyBuffer_Release(&feature); PyBuffer_Release(&threshold);
