@@ -34,4 +34,3 @@ class Settings:
     stage_depth: int = 8
     stage_rate: float = 0.08
     stage_min_leaf: int = 40
-    stage_composed_weight: float = 0.3  # a line of a composed document, for the stage

@@ -239,6 +239,12 @@ class Forest:
                    base=float(np.asarray(data[f"{prefix}_base"])[0]))
 
     @classmethod
+    def constant(cls, log_odds: float) -> Forest:
+        """One tree of one leaf: the same log-odds for every row."""
+        one = np.zeros((1, 1))
+        return cls(np.full((1, 1), -1), one, one, one, one, np.full((1, 1), log_odds), 0.0)
+
+    @classmethod
     def from_sklearn(cls, model) -> Forest:
         """The trees of a fitted binary HistGradientBoostingClassifier (numeric features)."""
         predictors = [p[0].nodes for p in model._predictors]

@@ -34,7 +34,7 @@ from cleaner.decode import line_lengths, line_numbers, rule_codes
 from cleaner.document import ARTICLE_LABELS, LABELS, Line
 from cleaner.features import LineFeaturizer, line_count_rows
 from cleaner.labels import Labels, UIString, line_hash, team_labels, ui_strings
-from cleaner.model import Model
+from cleaner.model import Model, sigmoid
 from cleaner.recipe import Settings
 from cleaner.rules import RuleSet
 from cleaner.sequence import Forest, feature_names, own_columns, sequence_features, shape_columns
@@ -438,14 +438,43 @@ def _kind_probabilities(model, x) -> np.ndarray:
     return out
 
 
-def _fit_stage(x: np.ndarray, y: np.ndarray, weight: np.ndarray, settings: Settings):
+def _fit_stage(x: np.ndarray, y: np.ndarray, settings: Settings) -> Forest:
+    """The stage's trees fitted to ``y``; one leaf, the share of positives, where ``y`` holds
+    a single class (a slice of the data too small to learn from)."""
     from sklearn.ensemble import HistGradientBoostingClassifier
 
-    return HistGradientBoostingClassifier(
+    y = np.asarray(y, dtype=int)
+    if len(np.unique(y)) < 2:
+        share = float(np.clip(y.mean() if len(y) else 0.0, 1e-6, 1 - 1e-6))
+        return Forest.constant(float(np.log(share / (1 - share))))
+    return Forest.from_sklearn(HistGradientBoostingClassifier(
         max_iter=settings.stage_trees, max_leaf_nodes=settings.stage_leaves,
         max_depth=settings.stage_depth, learning_rate=settings.stage_rate,
         min_samples_leaf=settings.stage_min_leaf, l2_regularization=1.0, early_stopping=False,
-        random_state=settings.seed).fit(x, y, sample_weight=weight)
+        random_state=settings.seed).fit(x, y))
+
+
+def _article_views(doc: TrainDoc, hits: Sequence, rows: np.ndarray, rng: random.Random,
+                   longest: int = 6) -> list[tuple[TrainDoc, list, np.ndarray]]:
+    """A read page's article lines alone, numbered as an output shows them (a blank line where
+    lines went), and a run of 1 to ``longest`` of them, each as (document, hits, stack rows)."""
+    keep = [j for j, b in enumerate(doc.boiler) if b is False]
+    if not keep or len(keep) == len(doc.lines):
+        return []
+    start = rng.randrange(len(keep))
+    out = []
+    for chosen in (keep, keep[start:start + rng.randint(1, longest)]):
+        lines, number, last = [], 0, None
+        for j in chosen:
+            apart = last is not None and (
+                j != last + 1 or doc.lines[j].number > doc.lines[last].number + 1)
+            number += 2 if apart else 1
+            lines.append(Line(number, doc.lines[j].text))
+            last = j
+        sub = TrainDoc(lines, [False] * len(chosen), doc.source, doc.fold,
+                       [doc.kinds[j] for j in chosen], doc.site, doc.read)
+        out.append((sub, [hits[j] for j in chosen], rows[chosen]))
+    return out
 
 
 def stage_features(docs: Sequence[TrainDoc], hits: Sequence[Sequence], logits: np.ndarray,
@@ -485,35 +514,37 @@ def fit(docs: list[TrainDoc], lines: list[LabelledText], settings: Settings, log
                        settings.seed)
     kind = _fit_kind(stack.x[kind_rows], kind_labels, settings)
 
-    # The stage reads real pages first; documents composed for training (boilerplate inserted
-    # into clean articles, and the clean articles alone) weigh less: they teach it that a short
-    # clean article stays, and flatter what spots "from another page" (issue 24).
-    used = sorted(range(len(docs)), key=lambda i: not docs[i].real)  # real pages first
-    rows = np.concatenate([stack.doc_rows[i] for i in used])
-    x = stage_features([docs[i] for i in used], [stack.doc_hits[i] for i in used], oof[rows],
+    # The stage reads real pages, and from each page the team read whole its article lines
+    # alone and a short run of them: what the output shows when it is decided again, and what
+    # a user feeding clean text gives (a short real page is mostly junk, so without them the
+    # stage took a short clean article for one). Composed documents are left out: they
+    # flatter what spots "from another page" and cost real text its keep (issue 24).
+    real = [i for i, d in enumerate(docs) if d.real] or list(range(len(docs)))
+    views = [(docs[i], stack.doc_hits[i], stack.doc_rows[i]) for i in real]
+    rng = random.Random(settings.seed)
+    views += [view for i in real if docs[i].read
+              for view in _article_views(docs[i], stack.doc_hits[i], stack.doc_rows[i], rng)]
+    rows = np.concatenate([r for _, _, r in views])
+    x = stage_features([d for d, _, _ in views], [h for _, h, _ in views], oof[rows],
                        oof_kind[rows])
     y, folds = stack.y[rows], stack.folds[rows]
-    is_real = np.repeat([docs[i].real for i in used], [len(docs[i].lines) for i in used])
-    if not is_real.any():  # trained without the corpora: composed documents are all there is
-        is_real[:] = True
-    weight = np.where(is_real, 1.0, settings.stage_composed_weight)
+    on_page = np.zeros(len(rows), dtype=bool)  # the pages themselves: what the threshold keeps
+    on_page[:sum(len(stack.doc_rows[i]) for i in real)] = True
     stage_p = np.zeros(len(rows))
     for k in range(N_FOLDS):
         fit_rows = (y >= 0) & (folds != k)
-        fitted = _fit_stage(x[fit_rows], y[fit_rows], weight[fit_rows], settings)
-        stage_p[folds == k] = fitted.predict_proba(x[folds == k])[:, 1]
-    stage = Forest.from_sklearn(_fit_stage(x[y >= 0], y[y >= 0], weight[y >= 0], settings))
-    kinds = np.array([k or "" for i in used
-                      for k in (docs[i].kinds or [None] * len(docs[i].lines))])
-    article = np.isin(kinds, ("title", "content")) & is_real  # the team named the line
-    heading = Forest.from_sklearn(_fit_stage(x[article], kinds[article] == "title",
-                                             np.ones(int(article.sum())), settings))
-    ruled = np.array([hit.rule is not None for i in used for hit in stack.doc_hits[i]])
-    on_real = is_real & (y >= 0)
+        fitted = _fit_stage(x[fit_rows], y[fit_rows], settings)
+        stage_p[folds == k] = sigmoid(fitted.log_odds(x[folds == k]))
+    stage = _fit_stage(x[y >= 0], y[y >= 0], settings)
+    kinds = np.array([k or "" for d, _, _ in views for k in (d.kinds or [None] * len(d.lines))])
+    article = np.isin(kinds, ("title", "content"))  # where the team named the article line
+    heading = _fit_stage(x[article], kinds[article] == "title", settings)
+    ruled = np.array([hit.rule is not None for _, h, _ in views for hit in h])
+    on_real = on_page & (y >= 0)
     threshold = choose_threshold(stage_p[on_real], y[on_real], ruled[on_real],
                                  settings.keep_target, log)
-    log(f"sequence stage fitted on {int((y >= 0).sum())} lines of {len(used)} documents "
-        f"({sum(docs[i].real for i in used)} real); threshold {threshold}")
+    log(f"sequence stage fitted on {int((y >= 0).sum())} lines of {len(views)} documents "
+        f"({len(real)} pages); threshold {threshold}")
 
     kind_w = np.zeros((len(LABELS), settings.n_features), dtype=np.float16)
     kind_b = np.full(len(LABELS), -30.0)

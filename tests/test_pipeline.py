@@ -208,9 +208,13 @@ def test_drop_names_article_labels_to_drop_and_no_article_label_is_refused():
     assert titles
     no_titles = Cleaner(drop={"title"})
     assert no_titles.keep == {"content"}
-    kept = {d.number for d in no_titles.explain(text).decisions if d.keep}
+    decisions = no_titles.explain(text).decisions
+    kept = {d.number for d in decisions if d.keep}
     assert not kept & titles
-    assert {d.number for d in default.decisions if d.keep and d.label == "content"} <= kept
+    # A content line the default keeps stays, unless it goes in a later round once the titles
+    # around it are gone (as cleaning the output again would decide it).
+    later = {d.number for d in decisions if d.reason.endswith(":again")}
+    assert {d.number for d in default.decisions if d.keep and d.label == "content"} <= kept | later
     with pytest.raises(ValueError, match=r"keeps no article label \(content, title\)"):
         Cleaner(drop=ARTICLE_LABELS)
     with pytest.raises(ValueError, match=r"keeps no article label"):
