@@ -19,9 +19,9 @@ from cleaner.rules import RuleHit
 
 #: How far (in non-blank lines) a closer may follow its opener.
 MAX_BLOCK_LINES = 15
-#: Repeated lines (recurring across documents of their site) go from this probability on,
-#: unless more than this share of the document's words recur (the document is a copy).
-REPEATED_FLOOR = 0.1
+#: Repeated lines (recurring across documents of their site) go unless the stage is sure they
+#: are article (the model's repeated_floor), or unless more than this share of the document's
+#: words recur (the document is a copy).
 MAX_REPEATED_SHARE = 0.7
 
 
@@ -146,13 +146,14 @@ def stage_verdicts(stage_p: np.ndarray, limits: np.ndarray) -> Verdicts:
 
 
 def revise_with_repetition(
-    verdicts: Verdicts, words: np.ndarray, repeated: Sequence[int], spans: Spans | None = None
+    verdicts: Verdicts, words: np.ndarray, repeated: Sequence[int], spans: Spans | None = None,
+    floor: float = 0.1,
 ) -> None:
     """Lines that recur in many documents of their site go unless the model is sure of them.
 
     The length-aware threshold protects a long line on the model's word alone; recurring across
     a site's documents is evidence of its own. A run of consecutive repeated lines (a site's
-    appeal, footer or newsletter box) goes whole when most of its lines reach REPEATED_FLOOR, a
+    appeal, footer or newsletter box) goes whole when most of its lines reach ``floor``, a
     lone repeated line when it does: a sentence the model is sure of (a quote carried by many
     reports) stays. A document made mostly of repeated lines is itself a copy (a page fetched
     twice, a syndicated story) and is left be.
@@ -165,7 +166,7 @@ def revise_with_repetition(
               > MAX_REPEATED_SHARE * np.add.reduceat(words, spans.starts))
     boiler, reason = verdicts.boilerplate, verdicts.reason
     for start, end in runs(counts > 0, spans.starts):
-        unsure = np.count_nonzero(verdicts.score[start:end] >= REPEATED_FLOOR)
+        unsure = np.count_nonzero(verdicts.score[start:end] >= floor)
         if counts[start] and not copies[spans.doc[start]] and 2 * unsure > end - start:
             for i in range(start, end):
                 if not boiler[i]:
@@ -245,6 +246,7 @@ def decode(
     words: np.ndarray,
     repeated: Sequence[int] | None = None,
     spans: Spans | None = None,
+    repeated_floor: float = 0.1,
 ) -> Verdicts:
     """Run the decoding steps in order and return the verdicts on the non-blank lines
     ``texts``, each named and kept or not.
@@ -252,12 +254,12 @@ def decode(
     ``stage_p``: the sequence stage's P(boilerplate); ``labels``: scores.likeliest_labels;
     ``words``: line_lengths of the lines. ``repeated`` gives, per line, in how many documents
     of its site it recurs (0: not repeated). ``spans``: the documents the lines are, end to
-    end (one if None).
+    end (one if None); ``repeated_floor``: the probability from which a repeated line goes.
     """
     spans = spans or _one(len(texts))
     verdicts = stage_verdicts(stage_p, drop_thresholds(words, threshold, word_cost))
     if repeated is not None:
-        revise_with_repetition(verdicts, words, repeated, spans)
+        revise_with_repetition(verdicts, words, repeated, spans, repeated_floor)
     apply_line_rules(verdicts, hits)
     expand_blocks(verdicts, hits, spans)
     assign_labels(verdicts, labels)

@@ -62,6 +62,7 @@ class Model:
     threshold: float
     word_cost: float
     n_features: int
+    repeated_floor: float = 0.1  # a line recurring across its site goes from this P on
     info: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -117,6 +118,7 @@ class Model:
             "n_features": self.n_features,
             "threshold": self.threshold,
             "word_cost": self.word_cost,
+            "repeated_floor": self.repeated_floor,
             "info": {**self.info, **(extra_info or {})},
         }
         write_atomic(manifest_path(path), json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
@@ -160,6 +162,7 @@ class Model:
             **arrays,
             threshold=float(manifest.get("threshold", 0.5)),
             word_cost=float(manifest.get("word_cost", 0.0)),
+            repeated_floor=float(manifest.get("repeated_floor", 0.1)),
             n_features=int(manifest.get("n_features", arrays["line_w"].shape[0])),
             info=manifest.get("info", {}),
         )

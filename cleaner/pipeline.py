@@ -190,7 +190,7 @@ class Cleaner:
             titled = self.model.title_probability(features[may_stay]) >= 0.5
             labels[may_stay, 0] = np.where(titled, _TITLE, _CONTENT)
         verdicts = decode(texts, hits, stage_p, labels, self.threshold, self.word_cost,
-                          self.keep, words, repeated, spans)
+                          self.keep, words, repeated, spans, self.model.repeated_floor)
         dropped = [i for i, (reason, keep) in enumerate(zip(verdicts.reason, verdicts.keep))
                    if reason == "sequence" and not keep]
         for i, why in zip(dropped, weighed_most(self.model.stage, features[dropped])):

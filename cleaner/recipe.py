@@ -19,7 +19,7 @@ class Settings:
     n_features: int = N_FEATURES
     line_c: float = 4.0
     kind_alpha: float = 1e-5
-    team_weight: float = 10.0    # a team line, standalone
+    team_weight: float = 20.0    # a team line, standalone
     corpus_weight: float = 0.3   # a page's line labelled by alignment alone
     real_weight: float = 3.0     # a page's line the team labelled (data/labels)
     read_weight: float = 10.0    # a line of a page the team labelled whole, by reading
