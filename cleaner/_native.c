@@ -1,5 +1,6 @@
 /* What cleaner.features spends most of its time on, in C: the text part of a batch of lines'
- * hashed features (text_part) and the counts a line's shape is made of (line_counts).
+ * hashed features (text_part) and the counts a line's shape is made of (line_counts); and the
+ * walk of the sequence stage's trees (forest_log_odds, cleaner.sequence.Forest has NumPy's).
  *
  * cleaner.features computes the same in Python (CachedFeaturizer._text_part_in_python,
  * _line_counts) wherever this module was not built; tests/test_native.py holds the two to the
@@ -281,11 +282,73 @@ static PyObject *line_counts(PyObject *self, PyObject *args) {
     return result;
 }
 
+/* forest_log_odds(x, feature, threshold, missing_left, left, right, value, base) -> float64
+ * bytes, one a row of x: base plus each tree's leaf value, added tree after tree (the order
+ * cleaner.sequence.Forest.log_odds adds them in NumPy). x: float64 rows of n_columns; the
+ * trees: one row a tree, one column a node (int32 feature, -1 at a leaf; float64 threshold;
+ * uint8 missing_left; int32 left and right; float64 value). */
+static PyObject *forest_log_odds(PyObject *self, PyObject *args) {
+    Py_buffer x, feature, threshold, missing, left, right, value;
+    Py_ssize_t n_columns, width;
+    double base;
+    if (!PyArg_ParseTuple(args, "y*ny*y*y*y*y*y*nd", &x, &n_columns, &feature, &threshold,
+                          &missing, &left, &right, &value, &width, &base))
+        return NULL;
+    PyObject *result = NULL;
+    Py_ssize_t n_rows = n_columns > 0 ? x.len / (Py_ssize_t)sizeof(double) / n_columns : 0;
+    Py_ssize_t n_trees = width > 0 ? feature.len / (Py_ssize_t)sizeof(int32_t) / width : 0;
+    if (n_columns <= 0 || width <= 0
+            || threshold.len != feature.len * 2 || value.len != feature.len * 2
+            || missing.len * 4 != feature.len || left.len != feature.len
+            || right.len != feature.len) {
+        PyErr_SetString(PyExc_ValueError, "forest_log_odds: arrays of mismatched sizes");
+        goto done;
+    }
+    result = PyBytes_FromStringAndSize(NULL, n_rows * (Py_ssize_t)sizeof(double));
+    if (result == NULL)
+        goto done;
+    const double *xs = x.buf, *thr = threshold.buf, *val = value.buf;
+    const int32_t *feat = feature.buf, *lft = left.buf, *rgt = right.buf;
+    const uint8_t *miss = missing.buf;
+    double *out = (double *)PyBytes_AS_STRING(result);
+    /* Tree after tree over all rows: a tree's nodes stay in cache while the rows stream by,
+     * and each row still adds its leaf values in tree order. */
+    for (Py_ssize_t r = 0; r < n_rows; r++)
+        out[r] = base;
+    for (Py_ssize_t t = 0; t < n_trees; t++) {
+        Py_ssize_t at = t * width;
+        for (Py_ssize_t r = 0; r < n_rows; r++) {
+            const double *row = xs + r * n_columns;
+            Py_ssize_t node = 0;
+            for (Py_ssize_t step = 0; step < width; step++) {
+                int32_t f = feat[at + node];
+                if (f < 0 || f >= n_columns)
+                    break;
+                double v = row[f];
+                int go_left = v != v ? miss[at + node] : v <= thr[at + node];
+                int32_t next = go_left ? lft[at + node] : rgt[at + node];
+                if (next < 0 || next >= width)  /* never in a checked Forest */
+                    break;
+                node = next;
+            }
+            out[r] += val[at + node];
+        }
+    }
+done:
+    PyBuffer_Release(&x); PyBuffer_Release(&feature); PyBuffer_Release(&threshold);
+    PyBuffer_Release(&missing); PyBuffer_Release(&left); PyBuffer_Release(&right);
+    PyBuffer_Release(&value);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"text_part", text_part, METH_VARARGS,
      "text_part(lowered, n_features, max_words) -> (uint32 indices, uint32 counts per line)"},
     {"line_counts", line_counts, METH_VARARGS,
      "line_counts(joined) -> int32 counts, 10 a line, of what a line's shape is made of"},
+    {"forest_log_odds", forest_log_odds, METH_VARARGS,
+     "forest_log_odds(x, n_columns, feature, threshold, missing_left, left, right, value, "
+     "width, base) -> float64 log-odds, one a row"},
     {NULL, NULL, 0, NULL},
 };
 

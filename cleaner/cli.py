@@ -439,6 +439,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         "settings": vars(settings),
         "sources": {"lines": dict(sorted(Counter(x.source for x in lines).items())),
                     "documents": len(docs),
+                    "read_pages": sum(d.read for d in docs),
                     "corpora": bool(shared)},
     })
     print(f"cleaner: wrote {args.output} (sha256 {manifest['sha256'][:12]}…, "

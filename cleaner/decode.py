@@ -1,14 +1,15 @@
-"""Decoding: from line-level scores to decisions, using context.
+"""Decoding: from each line's probability to decisions.
 
-Boilerplate comes in blocks (an appeal runs from its opener to its closing button, a share bar
-sits at the top or bottom, a UI error widget is a few short lines) and a short line inside the
-article is still the article. As in jusText, a context-free verdict per line is revised by a
-context-sensitive step; each step is a named function and records what it changed.
+The sequence stage (cleaner.sequence) has read each line in its document and given it one
+P(boilerplate); a line goes when that reaches the threshold. Then the evidence that is not in
+one document has its say: a line recurring across many documents of its site goes unless the
+stage is sure of it, a named rule decides its line, and an opener ("A Message from …:") starts
+a block that runs to its closer. Each step is a named function and records what it changed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,35 +19,10 @@ from cleaner.rules import RuleHit
 
 #: How far (in non-blank lines) a closer may follow its opener.
 MAX_BLOCK_LINES = 15
-#: Without its closer (or opener), a block goes on while its lines score at least this.
-BLOCK_FLOOR = 0.5
-#: Lines longer than this (in words) are prose: context may clear them but never condemn them.
-LONG_LINE_WORDS = 15
-#: Context never drops a line whose own P(boilerplate) is below this: the line model holds it
-#: to be article, and an article sentence next to a widget is still the article.
-CONTEXT_FLOOR = 0.25
-#: Context keeps a line its own score drops only when the context probability is below this
-#: and the own score below SURE: a confident line survives a neutral context.
-RESCUE_BELOW = 0.3
-SURE = 0.9
-#: A heading is kept when article prose follows within this many lines (as in jusText).
-MAX_HEADING_DISTANCE = 5
-HEADING_WORDS = 20
-#: Repeated lines (recurring across documents of their site) go from this probability on,
-#: unless more than this share of the document's words recur (the document is a copy).
-REPEATED_FLOOR = 0.1
+#: Repeated lines (recurring across documents of their site) go unless the stage is sure they
+#: are article (the model's repeated_floor), or unless more than this share of the document's
+#: words recur (the document is a copy).
 MAX_REPEATED_SHARE = 0.7
-
-_CLIP = 8.0
-_WINDOW = 3
-
-CONTEXT_FEATURES: tuple[str, ...] = (
-    "z", "z_prev", "z_next", "z_prev2", "z_next2", "no_prev", "no_next",
-    "z_window_mean", "z_neighbour_max", "z_neighbour_min",
-    "rule", "rule_prev", "rule_next",
-    "position", "top3", "bottom3", "log_words", "short",
-    "blank_before", "blank_after", "log_run", "z_short", "z_edge",
-)
 
 
 class Spans:
@@ -73,74 +49,19 @@ def _one(n: int) -> Spans:
     return Spans([0] if n else [], n)
 
 
-def context_features(
-    numbers: np.ndarray, hits: Sequence[RuleHit], logits: np.ndarray, words: np.ndarray,
-    spans: Spans | None = None,
-) -> np.ndarray:
-    """One row per non-blank line describing it and its neighbours (see CONTEXT_FEATURES)."""
-    return np.column_stack(list(context_columns(numbers, hits, logits, words, spans)))
-
-
-def context_columns(
-    numbers: np.ndarray, hits: Sequence[RuleHit], logits: np.ndarray, words: np.ndarray,
-    spans: Spans | None = None,
-) -> Iterator[np.ndarray]:
-    """The columns of context_features in order, one value per line of a batch of documents
-    (``spans``; one document if None). ``numbers``: the lines' numbers in their texts (blank
-    lines between them count), ``words``: line_lengths of the lines. Each value is computed
-    from its own line and its document's lines alone, so batching changes no value."""
-    n = len(numbers)
-    spans = spans or _one(n)
-    if not n:
-        yield from (np.zeros(0) for _ in CONTEXT_FEATURES)
-        return
-    rows = np.arange(n)
-    pos = rows - spans.first  # the line's place in its document
-    size = spans.last - spans.first + 1
-    top3, bottom3 = pos < 3, pos >= size - 3
-
-    def near(values: np.ndarray, k: int, fill: object) -> tuple[np.ndarray, np.ndarray]:
-        """The values of the lines k lines away in the same document (else ``fill``), and
-        where there is such a line."""
-        there = rows + k
-        inside = (there >= spans.first) & (there <= spans.last)
-        return np.where(inside, values[np.clip(there, 0, n - 1)], fill), inside
-
-    z = np.clip(np.asarray(logits, dtype=np.float64), -_CLIP, _CLIP)
-    z_prev, z_next = near(z, -1, 0.0)[0], near(z, 1, 0.0)[0]
-    yield from (z, z_prev, z_next, near(z, -2, 0.0)[0], near(z, 2, 0.0)[0])
-    yield from (pos == 0, pos == size - 1)
-    total, count = np.zeros(n), np.zeros(n)
-    for k in (*range(-_WINDOW, 0), *range(1, _WINDOW + 1)):
-        value, inside = near(z, k, 0.0)
-        total += value
-        count += inside
-    yield total / np.maximum(count, 1)  # z_window_mean
-    yield from (np.maximum(z_prev, z_next), np.minimum(z_prev, z_next))
-    ruled = ruled_lines(hits)
-    yield from (ruled, near(ruled, -1, False)[0], near(ruled, 1, False)[0])
-    yield from (pos / np.maximum(size - 1, 1), top3, bottom3)
-    short = words <= 4
-    yield from (np.log1p(words), short)
-    gap = np.diff(numbers) > 1  # a blank line between a line and the next
-    yield np.concatenate([[True], gap]) | (pos == 0)  # blank_before
-    yield np.concatenate([gap, [True]]) | (pos == size - 1)  # blank_after
-    yield np.log1p(_run_lengths(z > 0, spans.starts))
-    yield from (z * short, z * (top3 | bottom3))
-
-
-def weighted_sum(columns: Iterable[np.ndarray], weights: np.ndarray) -> np.ndarray:
-    """The sum over j of ``weights[j] * columns[j]``, added in the columns' order, line by line:
-    a line's sum does not depend on the lines beside it, as a BLAS product's rounding does."""
-    total: np.ndarray | float = 0.0
-    for weight, column in zip(weights, columns, strict=True):
-        total = total + weight * column
-    return np.asarray(total, dtype=np.float64)
-
-
 def ruled_lines(hits: Sequence[RuleHit]) -> np.ndarray:
     """Whether a whole-line rule decides each line."""
     return np.array([hit.rule is not None for hit in hits], dtype=bool)
+
+
+_ROLES = {"opener": 2, "closer": 3}
+
+
+def rule_codes(hits: Sequence[RuleHit]) -> np.ndarray:
+    """Per line, what the sequence stage knows of its rule: 0 none, 1 a whole-line rule, 2 an
+    opener, 3 a closer."""
+    return np.fromiter((0 if hit.rule is None else _ROLES.get(hit.rule.role, 1) for hit in hits),
+                       dtype=np.int8, count=len(hits))
 
 
 def runs(flags: Sequence, breaks: np.ndarray | None = None) -> list[tuple[int, int]]:
@@ -216,75 +137,23 @@ def drop_thresholds(words: np.ndarray, threshold: float, word_cost: float) -> np
     return np.maximum(threshold, cw / (1.0 + cw))
 
 
-def context_verdicts(
-    line_p: np.ndarray, context_p: np.ndarray, limits: np.ndarray, words: np.ndarray,
-    ruled: np.ndarray, breaks: np.ndarray | None = None,
-) -> np.ndarray:
-    """Which lines go once context has had its say (True: boilerplate).
-
-    A line goes when its own score reaches its limit, unless context is sure it is article and
-    its own score is not sure of itself (a short line of a table inside the article). Context
-    drops a line its own score keeps only when that score is unsure (at least CONTEXT_FLOOR),
-    the line is short, and it is joined to a line that goes on its own or by rule through
-    lines context drops too (a share bar's short buttons next to its "Share this article:");
-    a line its own score holds to be article never goes with its neighbours alone. ``breaks``:
-    the first lines of the documents of a batch (a run never crosses into the next).
-    """
-    own = line_p >= limits
-    rescued = own & (context_p < RESCUE_BELOW) & (line_p < SURE)
-    seed = ruled | (own & ~rescued)
-    cand = (~own & (context_p >= limits) & (line_p >= CONTEXT_FLOOR)
-            & (words <= LONG_LINE_WORDS))
-    member = seed | cand
-    if not len(member):
-        return member
-    starts, lengths = _run_bounds(member, breaks)  # a run joined to a seed goes whole
-    joined = member[starts] & (np.add.reduceat(seed, starts) > 0)
-    return seed | (cand & np.repeat(joined, lengths))
-
-
-def revise_with_context(
-    line_p: np.ndarray, context_p: np.ndarray, limits: np.ndarray, words: np.ndarray,
-    ruled: np.ndarray, breaks: np.ndarray | None = None,
-) -> Verdicts:
-    """Context-sensitive revision (context_verdicts); a line keeps its own score and the
-    reason ``model`` unless context changed its verdict."""
-    boiler = context_verdicts(line_p, context_p, limits, words, ruled, breaks)
-    changed = boiler != (line_p >= limits)
-    return Verdicts(np.where(changed, context_p, line_p), boiler, [None] * len(boiler),
-                    ["context" if c else "model" for c in changed.tolist()])
-
-
-def is_heading(text: str) -> bool:
-    """Short, and not ending like a sentence or a label: a headline or subhead shape."""
-    stripped = text.strip()
-    return 0 < len(stripped.split()) <= HEADING_WORDS and stripped[-1] not in ".,;:!?|…»>"
-
-
-def revise_headings(verdicts: Verdicts, texts: Sequence[str], words: np.ndarray,
-                    spans: Spans) -> None:
-    """A heading condemned by its neighbours alone is kept if article prose follows it.
-
-    Headlines sit right above share bars, bylines and error widgets, so context alone would
-    drag them into the block; jusText keeps headings near good paragraphs the same way.
-    """
-    boiler, reason = verdicts.boilerplate, verdicts.reason
-    for i in [i for i, r in enumerate(reason) if r == "context"]:
-        if not is_heading(texts[i]):
-            continue
-        following = range(i + 1, min(spans.last[i] + 1, i + 1 + MAX_HEADING_DISTANCE))
-        if any(not boiler[j] and words[j] > LONG_LINE_WORDS for j in following):
-            boiler[i], reason[i] = False, "context:heading"
+def stage_verdicts(stage_p: np.ndarray, limits: np.ndarray) -> Verdicts:
+    """The sequence stage's verdict on each line: it goes when its probability reaches its
+    limit; the reason names the stage."""
+    boiler = np.asarray(stage_p) >= limits
+    return Verdicts(np.asarray(stage_p, dtype=np.float64), boiler, [None] * len(boiler),
+                    ["sequence"] * len(boiler))
 
 
 def revise_with_repetition(
-    verdicts: Verdicts, words: np.ndarray, repeated: Sequence[int], spans: Spans | None = None
+    verdicts: Verdicts, words: np.ndarray, repeated: Sequence[int], spans: Spans | None = None,
+    floor: float = 0.1,
 ) -> None:
     """Lines that recur in many documents of their site go unless the model is sure of them.
 
     The length-aware threshold protects a long line on the model's word alone; recurring across
     a site's documents is evidence of its own. A run of consecutive repeated lines (a site's
-    appeal, footer or newsletter box) goes whole when most of its lines reach REPEATED_FLOOR, a
+    appeal, footer or newsletter box) goes whole when most of its lines reach ``floor``, a
     lone repeated line when it does: a sentence the model is sure of (a quote carried by many
     reports) stays. A document made mostly of repeated lines is itself a copy (a page fetched
     twice, a syndicated story) and is left be.
@@ -297,7 +166,7 @@ def revise_with_repetition(
               > MAX_REPEATED_SHARE * np.add.reduceat(words, spans.starts))
     boiler, reason = verdicts.boilerplate, verdicts.reason
     for start, end in runs(counts > 0, spans.starts):
-        unsure = np.count_nonzero(verdicts.score[start:end] >= REPEATED_FLOOR)
+        unsure = np.count_nonzero(verdicts.score[start:end] >= floor)
         if counts[start] and not copies[spans.doc[start]] and 2 * unsure > end - start:
             for i in range(start, end):
                 if not boiler[i]:
@@ -317,14 +186,14 @@ def _role(hit: RuleHit, role: str, label: str | None = None) -> bool:
     return rule is not None and rule.role == role and label in (None, rule.label)
 
 
-def _extend(score: np.ndarray, hits: Sequence[RuleHit], start: int, step: int,
+def _extend(boiler: np.ndarray, hits: Sequence[RuleHit], start: int, step: int,
             spans: Spans) -> int:
-    """Walk from ``start`` while the next line, in its document, scores at least BLOCK_FLOOR
-    or is a rule line."""
+    """Walk from ``start`` while the next line, in its document, goes by the stage or is a
+    rule line."""
     end = start
     first, last = spans.first[start], spans.last[start]
     while (first <= end + step <= last and abs(end + step - start) < MAX_BLOCK_LINES
-           and (score[end + step] >= BLOCK_FLOOR or hits[end + step].rule)):
+           and (boiler[end + step] or hits[end + step].rule)):
         end += step
     return end
 
@@ -332,8 +201,8 @@ def _extend(score: np.ndarray, hits: Sequence[RuleHit], start: int, step: int,
 def expand_blocks(verdicts: Verdicts, hits: Sequence[RuleHit], spans: Spans) -> None:
     """Blocks bounded by rules: an appeal runs from its opener to its closing button.
 
-    An opener runs to its closer, or without one on while its lines score high; a closer
-    without an opener reaches back the same way over the lines that score high above it.
+    An opener runs to its closer, or without one on over the lines that go; a closer without
+    an opener reaches back the same way over the lines that go above it.
     """
     i = 0  # the first line not yet in a block
     for at in [at for at, hit in enumerate(hits) if hit.rule is not None]:
@@ -344,9 +213,9 @@ def expand_blocks(verdicts: Verdicts, hits: Sequence[RuleHit], spans: Spans) -> 
             label = hits[i].rule.label
             end = next((j for j in range(i + 1, min(spans.last[i] + 1, i + MAX_BLOCK_LINES))
                         if _role(hits[j], "closer", label)), None)
-            start, end = i, _extend(verdicts.score, hits, i, 1, spans) if end is None else end
+            start, end = i, _extend(verdicts.boilerplate, hits, i, 1, spans) if end is None else end
         elif _role(hits[i], "closer"):
-            start, end = _extend(verdicts.score, hits, i, -1, spans), i
+            start, end = _extend(verdicts.boilerplate, hits, i, -1, spans), i
         else:
             continue
         rule = hits[start].rule if _role(hits[start], "opener") else hits[end].rule
@@ -369,8 +238,7 @@ def assign_labels(verdicts: Verdicts, labels: np.ndarray) -> None:
 def decode(
     texts: Sequence[str],
     hits: Sequence[RuleHit],
-    line_p: np.ndarray,
-    context_p: np.ndarray,
+    stage_p: np.ndarray,
     labels: np.ndarray,
     threshold: float,
     word_cost: float,
@@ -378,21 +246,20 @@ def decode(
     words: np.ndarray,
     repeated: Sequence[int] | None = None,
     spans: Spans | None = None,
+    repeated_floor: float = 0.1,
 ) -> Verdicts:
     """Run the decoding steps in order and return the verdicts on the non-blank lines
     ``texts``, each named and kept or not.
 
+    ``stage_p``: the sequence stage's P(boilerplate); ``labels``: scores.likeliest_labels;
     ``words``: line_lengths of the lines. ``repeated`` gives, per line, in how many documents
     of its site it recurs (0: not repeated). ``spans``: the documents the lines are, end to
-    end (one if None).
+    end (one if None); ``repeated_floor``: the probability from which a repeated line goes.
     """
     spans = spans or _one(len(texts))
-    limits = drop_thresholds(words, threshold, word_cost)
-    verdicts = revise_with_context(line_p, context_p, limits, words, ruled_lines(hits),
-                                   spans.starts)
-    revise_headings(verdicts, texts, words, spans)
+    verdicts = stage_verdicts(stage_p, drop_thresholds(words, threshold, word_cost))
     if repeated is not None:
-        revise_with_repetition(verdicts, words, repeated, spans)
+        revise_with_repetition(verdicts, words, repeated, spans, repeated_floor)
     apply_line_rules(verdicts, hits)
     expand_blocks(verdicts, hits, spans)
     assign_labels(verdicts, labels)

@@ -117,10 +117,7 @@ def shapes(texts: Sequence[str], lowered: str | None = None) -> list[tuple]:
     n_lines = len(texts)
     if joined.count("\n") != n_lines - 1:  # a text holding a line break itself, or no text
         return [shape(t) for t in texts]
-    if _native is not None:
-        counts = np.frombuffer(_native.line_counts(joined), np.int32).reshape(n_lines, -1)
-    else:
-        counts = _line_counts(joined, n_lines)
+    counts = line_count_rows(texts)
     n_words, letters, upper, digits, titled, length, first, last, pipe, indent = counts.T
     ratios = np.divide(np.stack([upper, digits, titled]), np.stack([letters, length, n_words]),
                        out=np.zeros((3, n_lines)), where=np.stack([letters, length, n_words]) > 0)
@@ -142,6 +139,18 @@ def shapes(texts: Sequence[str], lowered: str | None = None) -> list[tuple]:
     return list(zip(np.searchsorted(_WORD_BUCKETS, n_words, side="right").tolist(),
                     end_class, start_class, *buckets.tolist(), url.tolist(),
                     (pipe > 0).tolist(), (indent > 0).tolist()))
+
+
+def line_count_rows(texts: Sequence[str]) -> np.ndarray:
+    """Per text (a line without line breaks): its words, letters, upper-case letters, digits,
+    title-case words, stripped length, first and last characters (code points), pipes and
+    indent, as the C module's line_counts gives them (else _line_counts)."""
+    if not texts:
+        return np.zeros((0, 10), np.int64)
+    joined = "\n".join(texts)
+    if _native is not None:
+        return np.frombuffer(_native.line_counts(joined), np.int32).reshape(len(texts), -1)
+    return _line_counts(joined, len(texts))
 
 
 def _line_counts(joined: str, n_lines: int) -> np.ndarray:

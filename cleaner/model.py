@@ -10,22 +10,23 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from cleaner.decode import weighted_sum
 from cleaner.document import LABELS
 from cleaner.features import CachedFeaturizer
 from cleaner.files import write_atomic
 from cleaner.rules import RuleHit
+from cleaner.sequence import Forest
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the sequence stage's trees replace the linear context model
 MODEL_NAME = "cleaner.npz"
 _BATCH_LINES = 2048  # lines scored at once: their gathered weight rows take a few MB
-_ARRAYS = ("line_w", "line_b", "kind_w", "kind_b", "context_w", "context_b")
+_ARRAYS = ("line_w", "line_b", "kind_w", "kind_b")
+_STAGE, _HEADING = "stage", "heading"  # the prefixes of the sequence stage's trees
 
 
 class ModelError(Exception):
@@ -43,22 +44,25 @@ def softmax(x: np.ndarray) -> np.ndarray:
 
 @dataclass
 class Model:
-    """Three linear models over hashed features.
+    """Two linear models over hashed features and the sequence stage over their outputs.
 
     - ``line``: P(boilerplate) of a line from its own text, shape and rules (context-free);
     - ``kind``: which of LABELS a line is, used to name what is dropped or kept;
-    - ``context``: P(boilerplate) from the line's score and its neighbours' (decode.py).
+    - ``stage``: P(boilerplate) of a line read in its document (cleaner.sequence), the
+      probability decoding compares with ``threshold``;
+    - ``heading``: from the same reading, P(title) of an article line (title or content).
     """
 
     line_w: np.ndarray
     line_b: np.ndarray
     kind_w: np.ndarray
     kind_b: np.ndarray
-    context_w: np.ndarray
-    context_b: np.ndarray
+    stage: Forest
+    heading: Forest
     threshold: float
     word_cost: float
     n_features: int
+    repeated_floor: float = 0.1  # a line recurring across its site goes from this P on
     info: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -88,17 +92,21 @@ class Model:
         sums = np.add.reduceat(rows, starts).astype(np.float64)
         return sums[:, 0] + self.line_b[0], softmax(sums[:, 1:] + self.kind_b)
 
-    def context_probability(self, columns: Iterable[np.ndarray]) -> np.ndarray:
-        """P(boilerplate) from the context features, given column by column
-        (decode.context_columns)."""
-        return sigmoid(weighted_sum(columns, self.context_w) + self.context_b[0])
+    def stage_probability(self, features: np.ndarray) -> np.ndarray:
+        """P(boilerplate) of each line from its sequence_features row."""
+        return sigmoid(self.stage.log_odds(features))
+
+    def title_probability(self, features: np.ndarray) -> np.ndarray:
+        """P(title) of each line, were it article, from its sequence_features row."""
+        return sigmoid(self.heading.log_odds(features))
 
     # --- files -------------------------------------------------------------------------
 
     def save(self, path: Path, extra_info: dict | None = None) -> dict:
         """Write ``path`` (.npz) and its manifest ``path.with_suffix('.json')`` atomically."""
         path = Path(path)
-        arrays = {name: getattr(self, name) for name in _ARRAYS}
+        arrays = ({name: getattr(self, name) for name in _ARRAYS}
+                  | self.stage.arrays(_STAGE) | self.heading.arrays(_HEADING))
         # Not compressed: the weights barely compress (7.9 MB to 6.0), and inflating them cost
         # every start of the command 35 ms.
         write_atomic(path, lambda f: np.savez(f, **arrays))
@@ -110,6 +118,7 @@ class Model:
             "n_features": self.n_features,
             "threshold": self.threshold,
             "word_cost": self.word_cost,
+            "repeated_floor": self.repeated_floor,
             "info": {**self.info, **(extra_info or {})},
         }
         write_atomic(manifest_path(path), json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
@@ -145,12 +154,15 @@ class Model:
         try:
             with np.load(path, allow_pickle=False) as data:
                 arrays = {name: data[name] for name in _ARRAYS}
+                arrays["stage"] = Forest.from_arrays(data, _STAGE)
+                arrays["heading"] = Forest.from_arrays(data, _HEADING)
         except (OSError, ValueError, KeyError) as exc:
             raise ModelError(f"{path}: not a cleaner model ({exc})") from exc
         return cls(
             **arrays,
             threshold=float(manifest.get("threshold", 0.5)),
             word_cost=float(manifest.get("word_cost", 0.0)),
+            repeated_floor=float(manifest.get("repeated_floor", 0.1)),
             n_features=int(manifest.get("n_features", arrays["line_w"].shape[0])),
             info=manifest.get("info", {}),
         )

@@ -1,4 +1,4 @@
-"""The cleaning pipeline: segment, featurize and score, decode, render."""
+"""The cleaning pipeline: segment, score lines, read the document, decide, render."""
 
 from __future__ import annotations
 
@@ -9,16 +9,11 @@ from pathlib import Path
 
 import numpy as np
 
-from cleaner.decode import (
-    Spans,
-    Verdicts,
-    context_columns,
-    decode,
-    line_lengths,
-)
-from cleaner.document import Result
+from cleaner.decode import Spans, Verdicts, decode, drop_thresholds, line_lengths, rule_codes
+from cleaner.document import LABELS, Result
 from cleaner.extract import NO_TEXT_EXTRACTED, html_to_text
-from cleaner.model import Model, sigmoid
+from cleaner.features import line_count_rows
+from cleaner.model import Model
 from cleaner.options import (
     check_patterns,
     check_preset,
@@ -30,8 +25,11 @@ from cleaner.options import (
 from cleaner.patterns import UserRule, first_match
 from cleaner.repetition import SiteRepeats
 from cleaner.rules import RuleSet
-from cleaner.scores import LineScorer, LineScores
+from cleaner.scores import LineScorer, LineScores, likeliest_labels
 from cleaner.segment import blank_lines, render, shown_lines, split_lines
+from cleaner.sequence import own_columns, sequence_features, shape_columns, weighed_most
+
+_TITLE, _CONTENT = LABELS.index("title"), LABELS.index("content")
 
 
 class Cleaner:
@@ -165,7 +163,7 @@ class Cleaner:
         shown_scores = self._scorer.scores(shown, ([texts[i] for i in at], scores.take(at)))
         round_ = self._decide_once(shown, np.concatenate(shown_numbers), shown_scores,
                                    words[at], Spans.of([len(r) for r in rows]),
-                                   None if repeated is None else repeated[at])
+                                   None if repeated is None else repeated[at], again=True)
         gone = np.flatnonzero(~round_.keep).tolist()
         for j, i in zip(gone, at[gone].tolist()):
             verdicts.score[i], verdicts.boilerplate[i] = round_.score[j], round_.boilerplate[j]
@@ -175,12 +173,28 @@ class Cleaner:
         return [d for d in again if d in lost]
 
     def _decide_once(self, texts: list[str], numbers: np.ndarray, scores: LineScores,
-                     words: np.ndarray, spans: Spans, repeated: np.ndarray | None) -> Verdicts:
-        hits, logits = scores.hits, scores.logits
-        context_p = self.model.context_probability(
-            context_columns(numbers, hits, logits, words, spans))
-        verdicts = decode(texts, hits, sigmoid(logits), context_p, scores.labels, self.threshold,
-                          self.word_cost, self.keep, words, repeated, spans)
+                     words: np.ndarray, spans: Spans, repeated: np.ndarray | None,
+                     again: bool = False) -> Verdicts:
+        """Read the documents' lines (the sequence stage), then decide them (decode). A later
+        round (``again``) keeps only the verdicts of the lines that go, so it does not name
+        the article lines."""
+        hits = scores.hits
+        own = own_columns(scores.logits, scores.kind_p,
+                          shape_columns(line_count_rows(texts)), rule_codes(hits))
+        features = sequence_features(own, words, numbers, spans.starts)
+        stage_p = self.model.stage_probability(features)
+        labels = likeliest_labels(scores.kind_p)  # the article one: title or content, as read
+        if not again:
+            may_stay = np.flatnonzero(
+                stage_p < drop_thresholds(words, self.threshold, self.word_cost))
+            titled = self.model.title_probability(features[may_stay]) >= 0.5
+            labels[may_stay, 0] = np.where(titled, _TITLE, _CONTENT)
+        verdicts = decode(texts, hits, stage_p, labels, self.threshold, self.word_cost,
+                          self.keep, words, repeated, spans, self.model.repeated_floor)
+        dropped = [i for i, (reason, keep) in enumerate(zip(verdicts.reason, verdicts.keep))
+                   if reason == "sequence" and not keep]
+        for i, why in zip(dropped, weighed_most(self.model.stage, features[dropped])):
+            verdicts.reason[i] = f"sequence:{why}"
         if self.patterns:
             self._apply_patterns(verdicts, texts)
         return verdicts

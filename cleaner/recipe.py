@@ -19,11 +19,18 @@ class Settings:
     n_features: int = N_FEATURES
     line_c: float = 4.0
     kind_alpha: float = 1e-5
-    team_weight: float = 10.0    # a team line, standalone
+    team_weight: float = 20.0    # a team line, standalone
     corpus_weight: float = 0.3   # a page's line labelled by alignment alone
     real_weight: float = 3.0     # a page's line the team labelled (data/labels)
+    read_weight: float = 10.0    # a line of a page the team labelled whole, by reading
     block_weight: float = 10.0   # a labelled paragraph from outside the extracted text
     ui_weight: float = 3.0       # a ui-strings row
     composed_per_body: int = 1
     team_body_repeats: int = 12
-    keep_target: float = 0.997   # article lines kept out of fold at the chosen threshold
+    keep_target: float = 0.995   # article lines kept out of fold at the chosen threshold
+    # The sequence stage: gradient-boosted trees (scikit-learn's HistGradientBoosting).
+    stage_trees: int = 150
+    stage_leaves: int = 31
+    stage_depth: int = 8
+    stage_rate: float = 0.08
+    stage_min_leaf: int = 40

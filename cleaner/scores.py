@@ -27,22 +27,23 @@ _PART_LINES = 8192
 
 @dataclass(frozen=True)
 class LineScores:
-    """Per line: its rule hit, its logit (boilerplate vs article), and its likeliest labels."""
+    """Per line: its rule hit, its logit (boilerplate vs article), and its label
+    probabilities (what the sequence stage reads and the labels are named from)."""
 
     hits: list[RuleHit]
     logits: np.ndarray  # float64, one per line
-    labels: np.ndarray  # likeliest_labels: one row of two label indices per line
+    kind_p: np.ndarray  # float32, one row of len(LABELS) probabilities per line
 
     def take(self, positions: Sequence[int]) -> LineScores:
         return LineScores([self.hits[i] for i in positions], self.logits[positions],
-                          self.labels[positions])
+                          self.kind_p[positions])
 
     def put(self, at: Sequence[int], scores: LineScores, rows: Sequence[int]) -> None:
         """Copy the ``rows`` of ``scores`` to the positions ``at``."""
         for i, j in zip(at, rows):
             self.hits[i] = scores.hits[j]
         self.logits[at] = scores.logits[rows]
-        self.labels[at] = scores.labels[rows]
+        self.kind_p[at] = scores.kind_p[rows]
 
 
 class LineScorer:
@@ -72,7 +73,8 @@ class LineScorer:
         n = len(texts)
         rest: Sequence[int] = range(n)
         if previous is None:
-            out = LineScores([None] * n, np.empty(n), np.empty((n, 2), np.int8))  # type: ignore[list-item]
+            out = LineScores([None] * n, np.empty(n),  # type: ignore[list-item]
+                             np.empty((n, len(LABELS)), np.float32))
         else:
             before, out = previous
             rest = [i for i, (a, b) in enumerate(zip(before, texts, strict=True)) if a != b]
@@ -85,7 +87,7 @@ class LineScorer:
             for i, f in found:
                 out.hits[i] = f[0]
             out.logits[at] = [f[1] for _, f in found]
-            out.labels[at] = [f[2] for _, f in found]
+            out.kind_p[at] = [f[2] for _, f in found]
         todo = [i for i in rest if out.hits[i] is None]
         if len(todo) > self.memo.limit:  # too many to remember: scored as they come, in parts
             for k in range(0, len(todo), _PART_LINES):
@@ -107,17 +109,16 @@ class LineScorer:
         """Match and score ``new`` lines; remember them if asked and they fit in the memo."""
         hits = self.rules.match_many(new)
         logits, kind_p = self.model.score_lines(new, hits)
-        labels = likeliest_labels(kind_p)
+        kind_p = kind_p.astype(np.float32)
         if remember and len(new) <= self.memo.limit:
             self.memo.make_room(len(new))
-            self.memo.update(zip(new, zip(hits, logits.tolist(), labels)))
-        return LineScores(hits, logits, labels)
+            self.memo.update(zip(new, zip(hits, logits.tolist(), kind_p)))
+        return LineScores(hits, logits, kind_p)
 
 
 def likeliest_labels(kind_p: np.ndarray) -> np.ndarray:
     """Per row of label probabilities, the index in LABELS of the likeliest article label and
-    of the likeliest boilerplate label: all that naming a line needs (decode.assign_labels),
-    in 2 bytes a line instead of 13 floats."""
+    of the likeliest boilerplate label: all that naming a line needs (decode.assign_labels)."""
     article = np.array([label in ARTICLE_LABELS for label in LABELS])
     return np.stack([np.argmax(np.where(article != boiler, kind_p, -np.inf), axis=1)
                      for boiler in (False, True)], axis=1).astype(np.int8)

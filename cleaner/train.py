@@ -11,10 +11,11 @@ Sources (see data/README.md):
    blocks and lone lines.
 
 Three models are fitted (see model.Model): the line model on every labelled line, the kind model
-on every finely labelled line, and the context model on line scores predicted out of fold, so it
-learns how far to trust a line score given its neighbours. A line is dropped when its
-probability reaches the threshold, the lowest that keeps ``keep_target`` of the article lines of
-real documents out of fold (choose_threshold)."""
+on every finely labelled line, and the sequence stage on the line and kind models' outputs
+predicted out of fold for the lines of real documents (the corpora's pages), so it learns how
+far to trust them given the lines around. A line is dropped when the stage's probability
+reaches the threshold, the lowest that keeps ``keep_target`` of the article lines of real
+documents out of fold (choose_threshold)."""
 
 from __future__ import annotations
 
@@ -29,21 +30,14 @@ from pathlib import Path
 
 import numpy as np
 
-from cleaner.decode import (
-    CONTEXT_FEATURES,
-    context_features,
-    context_verdicts,
-    line_lengths,
-    line_numbers,
-    ruled_lines,
-    weighted_sum,
-)
+from cleaner.decode import line_lengths, line_numbers, rule_codes
 from cleaner.document import ARTICLE_LABELS, LABELS, Line
-from cleaner.features import LineFeaturizer
-from cleaner.labels import Labels, UIString, line_hash, team_labels, ui_strings
+from cleaner.features import LineFeaturizer, line_count_rows
+from cleaner.labels import READ_FILE, Labels, UIString, line_hash, team_labels, ui_strings
 from cleaner.model import Model, sigmoid
 from cleaner.recipe import Settings
 from cleaner.rules import RuleSet
+from cleaner.sequence import Forest, feature_names, own_columns, sequence_features, shape_columns
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 N_FOLDS = 3
@@ -73,6 +67,12 @@ class TrainDoc:
     fold: int
     kinds: list[str | None] = field(default_factory=list)
     site: str | None = None
+    read: bool = False  # every line labelled by reading the whole page
+
+    @property
+    def real(self) -> bool:
+        """A page as users feed it in, not one composed for training."""
+        return self.site is not None and self.source != "composed"
 
 
 @dataclass(frozen=True)
@@ -158,27 +158,38 @@ def team_blocks(paths: Iterable[Path]) -> list[list[tuple[str, str]]]:
 
 
 def corpus_sources(
-    shared: Path, cache_dir: Path | None, heldout: bool, labels: Labels, settings: Settings
+    shared: Path, cache_dir: Path | None, heldout: bool, labels: Labels, settings: Settings,
+    read: Labels | None = None,
 ) -> tuple[list[TrainDoc], list[LabelledText], list[tuple[str, list[tuple[str, str]]]]]:
     """The corpus pages of one part: their extracted texts as documents, their labelled
     paragraphs from outside those texts as standalone lines, and their labelled boilerplate
     as (site, block) for composing.
 
     Both texts a user feeds in are documents: trafilatura's favor_recall text (text mode) and
-    its default text (HTML mode). A line takes the team's label where there is one, else the
-    one aligning it with the ground truth gives (noisy), else none.
+    its default text (HTML mode). A page the team read whole (``read``) takes those labels,
+    every line; on another page a line takes the team's label where there is one, else the
+    one aligning it with the ground truth gives (noisy), else none. Pages without ground
+    truth (READ_CORPORA) count only where they were read.
     """
-    from cleaner.corpora import CORPORA, align, is_heldout, load_pages
+    from cleaner.corpora import CORPORA, READ_CORPORA, align, is_heldout, load_pages
     from cleaner.labels import page_views, runs_of_boilerplate
 
+    read = read or {}
     docs, lines, blocks = [], [], []
-    for corpus in CORPORA:
-        pages = [p for p in load_pages(shared, corpus) if is_heldout(p.site) == heldout]
+    for corpus in (*CORPORA, *READ_CORPORA):
+        pages = [p for p in load_pages(shared, corpus) if is_heldout(p.site) == heldout
+                 and (corpus in CORPORA or (corpus, p.page_id) in read)]
         for views in page_views(pages, labels, cache_dir):
             page = views.page
             view = _view_of(page.page_id)  # one document a page, either text
             body, kinds = views.lines[view], views.labels[view]
-            if body:
+            whole = read.get((page.corpus, page.page_id))
+            if body and whole is not None:
+                kinds = [whole.get(line_hash(line.text)) for line in body]
+                docs.append(TrainDoc(body, [None if k is None else k not in ARTICLE_LABELS
+                                            for k in kinds], corpus, fold_of(page.site),
+                                     kinds, site=page.site, read=True))
+            elif body:
                 aligned = align([line.text for line in body], page)
                 docs.append(TrainDoc(
                     body, [_boiler(kind, k, line.text) for line, kind, k in
@@ -381,7 +392,7 @@ class _Stack:
                 texts.append(line.text)
                 hits.append(hit)
                 y.append(-1 if b is None else int(b))
-                w.append(_weight(d.source, kind, settings))
+                w.append(settings.read_weight if d.read else _weight(d.source, kind, settings))
                 folds.append(d.fold)
             self.doc_rows.append(np.arange(start, len(texts)))
         self.doc_end = len(texts)
@@ -411,48 +422,134 @@ def _weight(source: str, kind: str | None, settings: Settings) -> float:
     return settings.corpus_weight if kind is None else settings.real_weight
 
 
-def fit(docs: list[TrainDoc], lines: list[LabelledText], settings: Settings, log=print) -> Model:
-    """Fit the three models and choose the threshold; returns the exported Model."""
-    from sklearn.linear_model import LogisticRegression, SGDClassifier
-    from sklearn.preprocessing import StandardScaler
+def _fit_kind(x, labels, settings: Settings):
+    from sklearn.linear_model import SGDClassifier
 
+    # SGD: ~50k labelled lines of 13 labels fit in seconds (lbfgs took minutes for a point of
+    # held-out accuracy on fit()'s fold 0: 0.632 against 0.623).
+    return SGDClassifier(loss="log_loss", alpha=settings.kind_alpha, max_iter=20, tol=None,
+                         random_state=settings.seed).fit(x, labels)
+
+
+def _kind_probabilities(model, x) -> np.ndarray:
+    """P(label) of each row of ``x`` over all of LABELS (a label unseen in training: 0)."""
+    out = np.zeros((x.shape[0], len(LABELS)), dtype=np.float32)
+    out[:, model.classes_] = model.predict_proba(x)
+    return out
+
+
+def _fit_stage(x: np.ndarray, y: np.ndarray, settings: Settings) -> Forest:
+    """The stage's trees fitted to ``y``; one leaf, the share of positives, where ``y`` holds
+    a single class (a slice of the data too small to learn from)."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    y = np.asarray(y, dtype=int)
+    if len(np.unique(y)) < 2:
+        share = float(np.clip(y.mean() if len(y) else 0.0, 1e-6, 1 - 1e-6))
+        return Forest.constant(float(np.log(share / (1 - share))))
+    return Forest.from_sklearn(HistGradientBoostingClassifier(
+        max_iter=settings.stage_trees, max_leaf_nodes=settings.stage_leaves,
+        max_depth=settings.stage_depth, learning_rate=settings.stage_rate,
+        min_samples_leaf=settings.stage_min_leaf, l2_regularization=1.0, early_stopping=False,
+        random_state=settings.seed).fit(x, y))
+
+
+def _article_views(doc: TrainDoc, hits: Sequence, rows: np.ndarray, rng: random.Random,
+                   longest: int = 6) -> list[tuple[TrainDoc, list, np.ndarray]]:
+    """A read page's article lines alone, numbered as an output shows them (a blank line where
+    lines went), and a run of 1 to ``longest`` of them, each as (document, hits, stack rows)."""
+    keep = [j for j, b in enumerate(doc.boiler) if b is False]
+    if not keep or len(keep) == len(doc.lines):
+        return []
+    start = rng.randrange(len(keep))
+    out = []
+    for chosen in (keep, keep[start:start + rng.randint(1, longest)]):
+        lines, number, last = [], 0, None
+        for j in chosen:
+            apart = last is not None and (
+                j != last + 1 or doc.lines[j].number > doc.lines[last].number + 1)
+            number += 2 if apart else 1
+            lines.append(Line(number, doc.lines[j].text))
+            last = j
+        sub = TrainDoc(lines, [False] * len(chosen), doc.source, doc.fold,
+                       [doc.kinds[j] for j in chosen], doc.site, doc.read)
+        out.append((sub, [hits[j] for j in chosen], rows[chosen]))
+    return out
+
+
+def stage_features(docs: Sequence[TrainDoc], hits: Sequence[Sequence], logits: np.ndarray,
+                   kind_p: np.ndarray) -> np.ndarray:
+    """The sequence stage's rows for the lines of ``docs`` (end to end), from their rule
+    ``hits`` and line-model outputs, as the pipeline makes them."""
+    texts = [line.text for d in docs for line in d.lines]
+    flat_hits = [hit for doc_hits in hits for hit in doc_hits]
+    own = own_columns(logits, kind_p, shape_columns(line_count_rows(texts)),
+                      rule_codes(flat_hits))
+    sizes = np.array([len(d.lines) for d in docs])
+    numbers = np.concatenate([line_numbers(d.lines) for d in docs])
+    return sequence_features(own, line_lengths(texts), numbers, np.cumsum(sizes) - sizes)
+
+
+def fit(docs: list[TrainDoc], lines: list[LabelledText], settings: Settings, log=print) -> Model:
+    """Fit the line and kind models, then the sequence stage on their out-of-fold outputs for
+    the real documents, and choose the threshold; returns the exported Model."""
     stack = _Stack(docs, lines, settings)
     known = stack.y >= 0
     log(f"lines: {int(known.sum())} labelled ({int(stack.y[known].sum())} boilerplate), "
         f"{len(docs)} documents")
     oof = np.zeros(len(stack.y))
+    oof_kind = np.zeros((len(stack.y), len(LABELS)), dtype=np.float32)
+    kind_rows, kind_labels = stack.kind_rows, np.asarray(stack.kind_labels)
     for k in range(N_FOLDS):
         train = known & (stack.folds != k)
+        held = stack.folds == k
         model = _fit_binary(stack.x[train], stack.y[train], stack.w[train], settings.line_c,
                             settings.seed)
-        held = stack.folds == k
         oof[held] = model.decision_function(stack.x[held])
-        log(f"fold {k}: line model fitted on {int(train.sum())} lines")
+        outside = stack.folds[kind_rows] != k
+        kind = _fit_kind(stack.x[kind_rows[outside]], kind_labels[outside], settings)
+        oof_kind[held] = _kind_probabilities(kind, stack.x[held])
+        log(f"fold {k}: line and kind models fitted on {int(train.sum())} lines")
     line = _fit_binary(stack.x[known], stack.y[known], stack.w[known], settings.line_c,
                        settings.seed)
+    kind = _fit_kind(stack.x[kind_rows], kind_labels, settings)
 
-    ctx_x = np.vstack([context_features(line_numbers(d.lines), dh, oof[rows],
-                                        line_lengths([line.text for line in d.lines]))
-                       for d, dh, rows in zip(docs, stack.doc_hits, stack.doc_rows)])
-    labelled = np.array([b is not None for d in docs for b in d.boiler])
-    ctx_y = np.array([bool(b) for d in docs for b in d.boiler])
-    scaler = StandardScaler().fit(ctx_x[labelled])
-    ctx = LogisticRegression(C=1.0, max_iter=1000, random_state=settings.seed).fit(
-        scaler.transform(ctx_x[labelled]), ctx_y[labelled]
-    )
-    context_w = ctx.coef_[0] / scaler.scale_
-    context_b = ctx.intercept_ - (scaler.mean_ * context_w).sum()
-    context_p = sigmoid(weighted_sum(ctx_x.T, context_w) + context_b[0])
-    threshold = choose_threshold(docs, stack, sigmoid(oof[: stack.doc_end]), context_p,
+    # The stage reads real pages, and from each page the team read whole its article lines
+    # alone and a short run of them: what the output shows when it is decided again, and what
+    # a user feeding clean text gives (a short real page is mostly junk, so without them the
+    # stage took a short clean article for one). Composed documents are left out: they
+    # flatter what spots "from another page" and cost real text its keep (issue 24).
+    real = [i for i, d in enumerate(docs) if d.real] or list(range(len(docs)))
+    views = [(docs[i], stack.doc_hits[i], stack.doc_rows[i]) for i in real]
+    rng = random.Random(settings.seed)
+    views += [view for i in real if docs[i].read
+              for view in _article_views(docs[i], stack.doc_hits[i], stack.doc_rows[i], rng)]
+    rows = np.concatenate([r for _, _, r in views])
+    x = stage_features([d for d, _, _ in views], [h for _, h, _ in views], oof[rows],
+                       oof_kind[rows])
+    y, folds = stack.y[rows], stack.folds[rows]
+    on_page = np.zeros(len(rows), dtype=bool)  # the pages themselves: what the threshold keeps
+    on_page[:sum(len(stack.doc_rows[i]) for i in real)] = True
+    stage_p = np.zeros(len(rows))
+    for k in range(N_FOLDS):
+        fit_rows = (y >= 0) & (folds != k)
+        fitted = _fit_stage(x[fit_rows], y[fit_rows], settings)
+        stage_p[folds == k] = sigmoid(fitted.log_odds(x[folds == k]))
+    stage = _fit_stage(x[y >= 0], y[y >= 0], settings)
+    kinds = np.array([k or "" for d, _, _ in views for k in (d.kinds or [None] * len(d.lines))])
+    article = np.isin(kinds, ("title", "content"))  # where the team named the article line
+    heading = _fit_stage(x[article], kinds[article] == "title", settings)
+    ruled = np.array([hit.rule is not None for _, h, _ in views for hit in h])
+    on_real = on_page & (y >= 0)
+    threshold = choose_threshold(stage_p[on_real], y[on_real], ruled[on_real],
                                  settings.keep_target, log)
-    log(f"context model fitted on {int(labelled.sum())} lines; threshold {threshold}")
+    # Recurring across a site is evidence of its own: a repeated line goes unless the stage
+    # holds it to be article as surely as it holds nine article lines in ten.
+    repeated_floor = float(np.quantile(stage_p[on_real & (y == 0)], 0.9)) if on_real.any() \
+        else 0.1
+    log(f"sequence stage fitted on {int((y >= 0).sum())} lines of {len(views)} documents "
+        f"({len(real)} pages); threshold {threshold}")
 
-    # SGD: ~50k labelled lines of 13 labels fit in seconds (lbfgs took minutes for a point of
-    # held-out accuracy on fit()'s fold 0: 0.632 against 0.623).
-    kind = SGDClassifier(loss="log_loss", alpha=settings.kind_alpha, max_iter=20, tol=None,
-                         random_state=settings.seed).fit(
-        stack.x[stack.kind_rows], stack.kind_labels
-    )
     kind_w = np.zeros((len(LABELS), settings.n_features), dtype=np.float16)
     kind_b = np.full(len(LABELS), -30.0)
     for row, cls in enumerate(kind.classes_):
@@ -463,49 +560,29 @@ def fit(docs: list[TrainDoc], lines: list[LabelledText], settings: Settings, log
         line_b=line.intercept_.astype(np.float64),
         kind_w=kind_w,
         kind_b=kind_b,
-        context_w=context_w.astype(np.float64),
-        context_b=np.asarray(context_b, dtype=np.float64).reshape(1),
+        stage=stage,
+        heading=heading,
         threshold=threshold,
+        repeated_floor=round(repeated_floor, 3),
         word_cost=0.0,
         n_features=settings.n_features,
-        info={"context_features": list(CONTEXT_FEATURES)},
+        info={"stage_features": list(feature_names())},
     )
 
 
-def choose_threshold(
-    docs: list[TrainDoc], stack: _Stack, line_p: np.ndarray, context_p: np.ndarray,
-    keep_target: float, log=print,
-) -> float:
-    """The lowest threshold at which decoding keeps ``keep_target`` of the article lines of
-    real documents (the corpora's pages, and their main texts with real boilerplate inserted)
-    that no rule decides, scored out of fold: the operating point is set by what users lose,
-    not by a word budget. Rule lines are left out because no threshold moves them (WCXB's main
-    texts hold datelines, which the dateline rule drops; with rule lines counted the share
-    stayed under 99.2% at any threshold). The curve (article lines kept, boilerplate lines
-    removed) goes to ``log``."""
-    real = [i for i, d in enumerate(docs) if d.site is not None]
-    if not real:  # trained without the corpora: composed documents are all there is
-        real = list(range(len(docs)))
-    grid = np.round(np.arange(0.30, 0.96, 0.025), 3)
-    kept = np.zeros(len(grid))
-    removed = np.zeros(len(grid))
-    article = boilerplate = 0
-    for i in real:
-        d, rows = docs[i], stack.doc_rows[i]
-        ruled = ruled_lines(stack.doc_hits[i])
-        gold = np.array([b is False for b in d.boiler]) & ~ruled
-        bad = np.array([b is True for b in d.boiler]) & ~ruled
-        article += int(gold.sum())
-        boilerplate += int(bad.sum())
-        words = line_lengths([line.text for line in d.lines])
-        for j, t in enumerate(grid):
-            boiler = context_verdicts(line_p[rows], context_p[rows], np.full(len(rows), t),
-                                      words, ruled)
-            kept[j] += int((gold & ~boiler).sum())
-            removed[j] += int((bad & boiler).sum())
-    kept /= max(article, 1)
-    removed /= max(boilerplate, 1)
-    log("threshold: " + ", ".join(f"{t:.3f} keeps {k:.4f} removes {r:.3f}"
+def choose_threshold(stage_p: np.ndarray, y: np.ndarray, ruled: np.ndarray,
+                     keep_target: float, log=print) -> float:
+    """The lowest threshold at which the stage keeps ``keep_target`` of the article lines
+    (``y`` 0; 1 boilerplate, -1 unknown) of real documents that no whole-line rule decides,
+    scored out of fold: the operating point is set by what users lose. Rule lines are left
+    out because no threshold moves them: on the real training pages the rules alone take 0.5%
+    of the article lines, and counted, no threshold keeps 99.5%. The curve (article lines
+    kept, boilerplate lines removed) goes to ``log``."""
+    grid = np.round(np.arange(0.30, 0.991, 0.01), 3)
+    article, boilerplate = (y == 0) & ~ruled, (y == 1) & ~ruled
+    kept = np.array([np.mean(stage_p < t, where=article) for t in grid])
+    removed = np.array([np.mean(stage_p >= t, where=boilerplate) for t in grid])
+    log("threshold: " + ", ".join(f"{t:.2f} keeps {k:.4f} removes {r:.3f}"
                                   for t, k, r in zip(grid, kept, removed)))
     ok = [t for t, k in zip(grid, kept) if k >= keep_target]
     return float(ok[0]) if ok else float(grid[-1])
@@ -533,9 +610,9 @@ def training_sets(
     bodies = [(key, text) for key, text in team_bodies(data_dir) if is_heldout(key) == heldout]
     docs = composed_documents(bodies, [(b[0][1], b) for b in blocks], settings)
     if shared is not None:
-        labels = team_labels(data_dir)
+        labels, read = team_labels(data_dir), team_labels(data_dir, READ_FILE)
         page_docs, block_lines, real_blocks = corpus_sources(
-            shared, cache_dir, heldout, labels, settings)
+            shared, cache_dir, heldout, labels, settings, read)
         rng = random.Random(settings.seed)
         ui = ui_strings(shared, heldout)
         lines += block_lines + [LabelledText(row.label, row.text, fold_of(row.key),

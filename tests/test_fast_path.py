@@ -135,7 +135,10 @@ def test_a_batch_of_documents_decides_each_as_if_alone(cleaner: Cleaner):
              "Letters for the editor can be left at the shop on the pier.\n")
     site = count_repeats([("s", f"Report {i} from the harbour.\n{block}") for i in range(12)])
     texts += [f"{texts[0]}\n{block}", f"{block}\n{texts[2]}"]
-    evidence = [site.site("s") if i % 2 else None for i in range(len(texts))]
+    # Every other document has its site's evidence, and both that end with or start with the
+    # site's block.
+    evidence = [site.site("s") if i % 2 or i >= len(texts) - 2 else None
+                for i in range(len(texts))]
     fresh = Cleaner(cleaner.model)
     alone = [fresh.explain(t, e) for t, e in zip(texts, evidence)]
     assert sum(len(r.removed) for r in alone) > 20  # the batch has lines to drop

@@ -115,7 +115,9 @@ def test_every_decision_explains_itself(cleaner: Cleaner):
     result = cleaner.explain(_doc(*CASES["cookie_legal"]))
     for d in result.decisions:
         assert 0.0 <= d.score <= 1.0
-        assert d.reason == "model" or d.reason == "context" or ":" in d.reason
+        assert d.reason == "sequence" or ":" in d.reason
+        if not d.keep and d.reason.startswith("sequence:"):  # names what weighed most
+            assert set(d.reason.split(":")[1].split("+")) <= {"line", "above", "below", "place"}
 
 
 # Short documents where a plain article sentence sits next to a widget or a prompt: the

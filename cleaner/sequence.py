@@ -1,0 +1,307 @@
+"""The sequence stage: reads the whole document to give each line one P(boilerplate).
+
+The line model scores a line nearly on its own. Boilerplate comes in blocks and sits at the
+edges; a caption follows a headline or sits between paragraphs; a teaser list is a run of
+short title-case lines after the article's last sentence. This stage sees, for every line, its
+own line-model outputs (the boilerplate logit and the 13 label probabilities), its shape, the
+rules that match it, how often it recurs across its site, the page's structure where the text
+came from HTML (link text, element), and the same for the lines around it (WINDOW each way),
+with where it stands in the document. A forest of gradient-boosted trees, fitted by
+`cleaner train` on out-of-fold line-model outputs of real documents, turns that into one
+probability; the lines at or over one threshold go.
+
+Inference is NumPy only: the trees are arrays (node feature, threshold, children, leaf values)
+walked level by level for all lines and trees at once; a line's probability is a sum of leaf
+values in tree order, so it does not depend on the batch it is in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from cleaner.document import LABELS
+from cleaner.features import _native
+
+#: Lines read each way around a line.
+WINDOW = 5
+_CLIP = 8.0
+
+#: Per line: what it is on its own (LineView.columns, in this order).
+OWN_FEATURES: tuple[str, ...] = (
+    "z", *(f"p_{label}" for label in LABELS),
+    "log_words", "log_chars", "end_sentence", "end_colon", "end_other", "start_upper",
+    "start_digit", "start_mark", "caps", "digits", "titled", "pipe",
+    "rule", "rule_opener", "rule_closer",
+)
+#: Of a neighbour, the few that say most about a line beside it.
+_NEIGHBOUR = ("z", "p_title", "log_words", "end_sentence", "titled", "rule")
+_AT = {name: i for i, name in enumerate(OWN_FEATURES)}
+
+
+def feature_names() -> tuple[str, ...]:
+    """The columns of sequence_features, in order."""
+    near = [f"{name}@{k:+d}" for k in (*range(-WINDOW, 0), *range(1, WINDOW + 1))
+            for name in ("there", *_NEIGHBOUR)]
+    return (*OWN_FEATURES, *near, "z_before_mean", "z_before_max", "z_before_min",
+            "z_after_mean", "z_after_max", "z_after_min", "position", "from_top", "from_bottom",
+            "log_size", "log_run", "blank_before", "blank_after", "doc_z_mean",
+            "doc_boiler_share", "words_share_before", "words_share_after")
+
+
+def own_columns(logits: np.ndarray, kind_p: np.ndarray, shape: np.ndarray,
+                rule: np.ndarray) -> np.ndarray:
+    """The OWN_FEATURES of each line, one row a line: its clipped logit, label probabilities,
+    shape_columns, and ``rule`` (0 none, 1 a whole-line rule, 2 an opener, 3 a closer)."""
+    z = np.clip(np.asarray(logits, dtype=np.float64), -_CLIP, _CLIP)
+    rule = np.asarray(rule)
+    return np.column_stack([z, np.asarray(kind_p, dtype=np.float64), shape,
+                            rule > 0, rule == 2, rule == 3])
+
+
+#: shape_columns' columns (OWN_FEATURES from log_words to pipe).
+SHAPE_COLUMNS = 12
+_SENTENCE_END = ".!?\"'”»)…"
+_MARKS = "•·-–—*|>»«›‹#+"
+
+
+def _flags(codes: np.ndarray, test) -> np.ndarray:
+    """``test`` of each code point's character (False for 0, no character), each distinct
+    code point tested once."""
+    found, where = np.unique(codes, return_inverse=True)
+    return np.array([c > 0 and test(chr(c)) for c in found.tolist()], dtype=bool)[where]
+
+
+def shape_columns(counts: np.ndarray) -> np.ndarray:
+    """Each line's shape as numbers: log words and characters, how it ends and starts, and the
+    shares of capitals, digits and title-case words, from the rows of
+    features.line_count_rows (words, letters, upper, digits, titled, length, first, last,
+    pipes, indent)."""
+    words, letters, upper, digits, titled, length, first, last, pipes, _ = (
+        np.asarray(counts, dtype=np.int64).T)
+    n = len(words)
+    out = np.zeros((n, SHAPE_COLUMNS))
+    if not n:
+        return out
+    out[:, 0] = np.log1p(words)
+    out[:, 1] = np.log1p(length)
+    out[:, 2] = sentence = _flags(last, _SENTENCE_END.__contains__)
+    out[:, 3] = colon = last == ord(":")
+    out[:, 4] = ~sentence & ~colon & (last > 0) & ~_flags(last, str.isalnum)
+    out[:, 5] = _flags(first, str.isupper)
+    out[:, 6] = _flags(first, str.isdigit)
+    out[:, 7] = _flags(first, _MARKS.__contains__)
+    out[:, 8] = upper / np.maximum(letters, 1)
+    out[:, 9] = digits / np.maximum(length, 1)
+    out[:, 10] = titled / np.maximum(words, 1)
+    out[:, 11] = pipes > 0
+    return out
+
+
+def sequence_features(own: np.ndarray, words: np.ndarray, numbers: np.ndarray,
+                      starts: np.ndarray) -> np.ndarray:
+    """The stage's input: one row a line of a batch of documents (``starts``: each document's
+    first row), from the lines' OWN_FEATURES rows ``own``, their ``words`` (whole numbers, so
+    that sums over a batch are exact) and their ``numbers`` in their texts (blank lines
+    between them count). Every value comes from the line's own document alone, so a line's
+    row is the same in any batch."""
+    n = len(own)
+    if not n:
+        return np.zeros((0, len(feature_names())))
+    starts = np.asarray(starts, dtype=np.int64)
+    sizes = np.diff(np.append(starts, n))
+    doc = np.repeat(np.arange(len(starts)), sizes)
+    first, last = starts[doc], (starts + sizes - 1)[doc]
+    rows = np.arange(n)
+    pos, size = rows - first, last - first + 1
+    z = own[:, _AT["z"]]
+    words = np.asarray(words, dtype=np.float64)
+    cols = [own]
+    picks = [_AT[name] for name in _NEIGHBOUR]
+    before, after = [], []
+    for k in (*range(-WINDOW, 0), *range(1, WINDOW + 1)):
+        there = rows + k
+        inside = (there >= first) & (there <= last)
+        values = np.where(inside[:, None], own[np.clip(there, 0, n - 1)][:, picks], np.nan)
+        cols += [inside[:, None].astype(np.float64), values]
+        (before if k < 0 else after).append(np.where(inside, z[np.clip(there, 0, n - 1)], np.nan))
+    summary = [*_window_summary(np.column_stack(before)),
+               *_window_summary(np.column_stack(after))]
+    gap = np.diff(numbers) > 1
+    doc_z = np.add.reduceat(z, starts) / sizes
+    doc_boiler = np.add.reduceat((z > 0).astype(np.float64), starts) / sizes
+    doc_words = np.add.reduceat(words, starts)
+    cum = np.cumsum(words) - np.repeat(np.cumsum(words)[starts] - words[starts], sizes)
+    blank_before = np.concatenate([[True], gap]) | (pos == 0)
+    blank_after = np.concatenate([gap, [True]]) | (pos == size - 1)
+    cols += [np.column_stack([
+        *summary, pos / np.maximum(size - 1, 1), np.minimum(pos, 20),
+        np.minimum(size - 1 - pos, 20), np.log1p(size), np.log1p(_run_lengths(z > 0, starts)),
+        blank_before, blank_after, doc_z[doc], doc_boiler[doc],
+        (cum - words) / np.maximum(doc_words[doc], 1),
+        (doc_words[doc] - cum) / np.maximum(doc_words[doc], 1)])]
+    return np.column_stack(cols)
+
+
+def _window_summary(z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Mean, max and min of each row's values that are there (NaN: no such line; all NaN
+    where the line has no neighbour on that side)."""
+    there = ~np.isnan(z)
+    count = there.sum(axis=1)
+    none = count == 0
+    mean = np.where(none, np.nan, np.where(there, z, 0.0).sum(axis=1) / np.maximum(count, 1))
+    high = np.where(none, np.nan, np.where(there, z, -np.inf).max(axis=1))
+    low = np.where(none, np.nan, np.where(there, z, np.inf).min(axis=1))
+    return mean, high, low
+
+
+def _run_lengths(flags: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """For each position, the length of its run of equal flags (runs end at documents' edges)."""
+    begins = np.empty(len(flags), dtype=bool)
+    begins[0] = True
+    begins[1:] = flags[1:] != flags[:-1]
+    begins[starts] = True
+    at = np.flatnonzero(begins)
+    lengths = np.diff(np.append(at, len(flags)))
+    return np.repeat(lengths, lengths).astype(np.float64)
+
+
+@dataclass
+class Forest:
+    """Gradient-boosted trees as arrays, one row a tree, one column a node.
+
+    ``feature`` (-1 at a leaf), ``threshold`` (go left when the value is at most it),
+    ``missing_left`` (where NaN goes), ``left``/``right`` (child columns), ``value`` (a leaf's
+    addition to the log-odds), ``base`` (the log-odds before any tree). The C module walks
+    them (cleaner/_native.c); log_odds_in_numpy gives the same bytes where it was not built.
+    """
+
+    feature: np.ndarray
+    threshold: np.ndarray
+    missing_left: np.ndarray
+    left: np.ndarray
+    right: np.ndarray
+    value: np.ndarray
+    base: float
+
+    def __post_init__(self) -> None:
+        self.feature = np.ascontiguousarray(self.feature, dtype=np.int32)
+        self.threshold = np.ascontiguousarray(self.threshold, dtype=np.float64)
+        self.missing_left = np.ascontiguousarray(self.missing_left, dtype=np.uint8)
+        self.left = np.ascontiguousarray(self.left, dtype=np.int32)
+        self.right = np.ascontiguousarray(self.right, dtype=np.int32)
+        self.value = np.ascontiguousarray(self.value, dtype=np.float64)
+        width = self.feature.shape[1]
+        inner = self.feature >= 0
+        children = np.concatenate([self.left[inner], self.right[inner]])
+        if len(children) and (children.min() < 1 or children.max() >= width):
+            raise ValueError("a tree's child lies outside its row")
+
+    def log_odds(self, x: np.ndarray) -> np.ndarray:
+        """Each row's log-odds: base, then each tree's leaf value added in tree order."""
+        x = np.ascontiguousarray(x, dtype=np.float64)
+        if len(x) and self.feature.max(initial=-1) >= x.shape[1]:
+            raise ValueError(f"the trees read {self.feature.max() + 1} columns, x has {x.shape[1]}")
+        if _native is None or not len(x):
+            return self.log_odds_in_numpy(x)
+        return np.frombuffer(_native.forest_log_odds(
+            x, x.shape[1], self.feature, self.threshold, self.missing_left, self.left,
+            self.right, self.value, self.feature.shape[1], self.base), dtype=np.float64).copy()
+
+    def log_odds_in_numpy(self, x: np.ndarray) -> np.ndarray:
+        """log_odds with NumPy: every tree walked a level at a time for all rows at once."""
+        n, trees = len(x), self.feature.shape[0]
+        node = np.zeros((n, trees), dtype=np.int64)
+        tree = np.arange(trees)[None, :]
+        rows = np.arange(n)[:, None]
+        while True:
+            f = self.feature[tree, node]
+            inner = f >= 0
+            if not inner.any():
+                break
+            v = x[rows, np.maximum(f, 0)]
+            go_left = np.where(np.isnan(v), self.missing_left[tree, node] > 0,
+                               v <= self.threshold[tree, node])
+            node = np.where(inner, np.where(go_left, self.left[tree, node],
+                                            self.right[tree, node]), node)
+        values = np.concatenate([np.full((n, 1), self.base), self.value[tree, node]], axis=1)
+        return np.cumsum(values, axis=1)[:, -1] if n else np.zeros(0)
+
+    def arrays(self, prefix: str) -> dict[str, np.ndarray]:
+        """The arrays to save, their names prefixed."""
+        return {f"{prefix}_{name}": getattr(self, name) for name in _FOREST_ARRAYS} | {
+            f"{prefix}_base": np.array([self.base])}
+
+    @classmethod
+    def from_arrays(cls, data, prefix: str) -> Forest:
+        return cls(**{name: np.asarray(data[f"{prefix}_{name}"]) for name in _FOREST_ARRAYS},
+                   base=float(np.asarray(data[f"{prefix}_base"])[0]))
+
+    @classmethod
+    def constant(cls, log_odds: float) -> Forest:
+        """One tree of one leaf: the same log-odds for every row."""
+        one = np.zeros((1, 1))
+        return cls(np.full((1, 1), -1), one, one, one, one, np.full((1, 1), log_odds), 0.0)
+
+    @classmethod
+    def from_sklearn(cls, model) -> Forest:
+        """The trees of a fitted binary HistGradientBoostingClassifier (numeric features)."""
+        predictors = [p[0].nodes for p in model._predictors]
+        shape = (len(predictors), max(len(nodes) for nodes in predictors))
+        feature = np.full(shape, -1, dtype=np.int32)
+        threshold = np.zeros(shape)
+        missing_left = np.zeros(shape, dtype=np.uint8)
+        left = np.zeros(shape, dtype=np.int32)
+        right = np.zeros(shape, dtype=np.int32)
+        value = np.zeros(shape)
+        for t, nodes in enumerate(predictors):
+            m = len(nodes)
+            inner = nodes["is_leaf"] == 0
+            feature[t, :m] = np.where(inner, nodes["feature_idx"], -1)
+            threshold[t, :m] = nodes["num_threshold"]
+            missing_left[t, :m] = nodes["missing_go_to_left"]
+            left[t, :m] = np.where(inner, nodes["left"], 0)
+            right[t, :m] = np.where(inner, nodes["right"], 0)
+            value[t, :m] = np.where(inner, 0.0, nodes["value"])
+        return cls(feature, threshold, missing_left, left, right, value,
+                   float(np.ravel(model._baseline_prediction)[0]))
+
+
+_FOREST_ARRAYS = ("feature", "threshold", "missing_left", "left", "right", "value")
+
+
+def _groups() -> dict[str, np.ndarray]:
+    """The columns of sequence_features by what they describe: the line itself, the lines
+    above it, the lines below it, its place in the document."""
+    names = feature_names()
+    group = ["line" if i < len(OWN_FEATURES)
+             else "above" if "@-" in name or name.startswith("z_before")
+             else "below" if "@+" in name or name.startswith("z_after")
+             else "place" for i, name in enumerate(names)]
+    return {g: np.array([i for i, h in enumerate(group) if h == g]) for g in GROUPS}
+
+
+#: What weighed in a decision, as reasons name it (``sequence:below+line``).
+GROUPS = ("line", "above", "below", "place")
+
+
+def weighed_most(forest: Forest, x: np.ndarray) -> list[str]:
+    """For each row of ``x``, the one or two GROUPS whose columns pushed its log-odds up the
+    most: each group in turn is hidden (its columns missing, as for a line at a document's
+    edge) and the fall in log-odds is its weight."""
+    if not len(x):
+        return []
+    full = forest.log_odds(x)
+    weights = []
+    for columns in _groups().values():
+        hidden = x.copy()
+        hidden[:, columns] = np.nan
+        weights.append(full - forest.log_odds(hidden))
+    weights = np.column_stack(weights)
+    order = np.argsort(-weights, axis=1, kind="stable")
+    out = []
+    for row, (first, second) in zip(weights, order[:, :2].tolist()):
+        names = [GROUPS[first]] + ([GROUPS[second]] if row[second] > 0 else [])
+        out.append("+".join(names))
+    return out
