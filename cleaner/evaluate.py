@@ -19,6 +19,7 @@ from cleaner.document import LABELS
 from cleaner.labels import UI_LANGUAGES, team_labels, ui_strings
 from cleaner.pipeline import Cleaner
 from cleaner.segment import render, segment
+from cleaner.sequence import WINDOW
 from cleaner.train import LabelledText, Settings, TrainDoc, training_sets
 
 if TYPE_CHECKING:
@@ -319,32 +320,41 @@ def model_card(manifest: dict, report: dict, command: str) -> str:
 
 - File: `models/{manifest['file']}` (NumPy `.npz`, loaded with `allow_pickle=False`)
 - sha256: `{manifest['sha256']}`
-- Format version: {manifest['format_version']}; a line is dropped when P(boilerplate) reaches
-  the threshold {manifest['threshold']}, chosen at training time as the lowest at which
-  decoding keeps {settings.get('keep_target', '?')} of the article lines of real training
-  documents, scored out of fold (word cost {manifest['word_cost']})
+- Format version: {manifest['format_version']}; a line is dropped when the sequence stage's
+  P(boilerplate) reaches the threshold {manifest['threshold']}, chosen at training time as the
+  lowest at which {settings.get('keep_target', '?')} of the article lines of the training
+  pages the team read whole are kept (rule lines counted as lost), the stage scored out of fold
+  (word cost {manifest['word_cost']})
 - Trained by: `cleaner train -o models/{manifest['file']}` (deterministic for a given seed)
 
 ## What it is
-Three linear models over hashed line features (words, word pairs, character trigrams, line
+Two linear models over hashed line features (words, word pairs, character trigrams, line
 shape, rule hits; {manifest['n_features']} buckets): a line model giving P(boilerplate) from
-the line alone, a kind model naming one of the {len(manifest['labels'])} labels, and a context
-model revising P(boilerplate) from the line's and its neighbours' scores. Named rules decide
-whole lines they match and bound blocks (opener to closer). See `cleaner/decode.py`.
+the line alone and a kind model naming one of the {len(manifest['labels'])} labels; then the
+sequence stage, gradient-boosted trees ({len(info.get('stage_features', []))} features) that
+read each line's outputs and shape with those of the {WINDOW} lines each way and its place in
+the document, and give the one P(boilerplate) the threshold applies to. Named rules decide
+whole lines they match and bound blocks (opener to closer); a line recurring across a site's
+documents goes unless the stage holds it to be article (repeated floor
+{manifest.get('repeated_floor', '?')}). See `cleaner/sequence.py` and `cleaner/decode.py`.
 
 ## Data (train part only)
-- Real lines of the pages of `../shared/corpora` (WCXB dev, CC-BY-4.0; trafilatura's evaluation
-  pages, Apache-2.0), read at training time and never copied: each page as trafilatura text
-  (favor_recall or default), every line labelled by the team where `data/labels/` has it,
-  else by aligning it with the page's ground truth (noisy); the team-labelled paragraphs of
-  the rest of the page ({lines.get('wcxb', 0) + lines.get('traf', 0)} lines).
+- Real pages of `../shared/corpora` (WCXB dev, CC-BY-4.0; trafilatura's evaluation pages,
+  Apache-2.0; news-pages, MIT), read at training time and never copied, each as trafilatura
+  text (favor_recall or default). Every line of {sources.get('read_pages', '?')} pages was
+  labelled by the team reading the whole page (`data/labels/read.tsv`); the other pages'
+  lines take the team's earlier labels (`data/labels/lines.tsv`), else alignment with the
+  page's ground truth (noisy); and the team-labelled paragraphs of the rest of the pages
+  ({lines.get('wcxb', 0) + lines.get('traf', 0)} lines). The sequence stage learns from the
+  real pages alone (and from each read page, its article lines alone and a short run of
+  them), on line-model outputs predicted out of fold.
 - ui-strings ({lines.get('ui-strings', 0)} strings of web software in
   {', '.join(sorted(UI_LANGUAGES))}).
 - The team's written lines in `data/lines/` ({lines.get('team', 0)} lines, every label, with
   hard negatives) and article bodies in `data/articles/`.
 - Documents composed from WCXB main texts and the team's bodies with real and written
   boilerplate blocks inserted where pages put them ({sources.get('documents', '?')} training
-  documents in all).
+  documents in all), for the line and kind models.
 - Held out from training, for the figures below: every source is split by a hash of its site,
   block, file or catalog key (about 20%), never by line (`cleaner.corpora.is_heldout`).
 
