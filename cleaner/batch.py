@@ -795,7 +795,7 @@ class _Delivery:
         if outcome.earlier is not None:
             return
         if self.report is not None:
-            self.report.write(_report_line(doc, outcome))
+            self.report.write(_report_line(doc, outcome, site))
         if state is not None:
             failure = None if outcome.error is None else (doc.id, outcome.error)
             state.keep(target, outcome.key, _has_output(doc, outcome), failure, site)
@@ -851,8 +851,9 @@ def _deliver(doc: Document, outcome: Outcome, sink: Sink, summary: Summary,
               "its words removed (more than --max-removed-ratio)", file=errors)
 
 
-def _report_line(doc: Document, outcome: Outcome) -> bytes:
-    """One audit record: the document, its counts and every removed line with its reason."""
+def _report_line(doc: Document, outcome: Outcome, site: str) -> bytes:
+    """One audit record: the document, its counts, its site (for ``cleaner review``'s per-site
+    figures) and every removed line with its reason."""
     reason = outcome.error or outcome.skipped or outcome.not_document
     status = ("failed" if outcome.error is not None else "ignored" if outcome.skipped == IGNORED
               else "skipped" if reason is not None else "flagged" if outcome.flagged
@@ -865,7 +866,7 @@ def _report_line(doc: Document, outcome: Outcome) -> bytes:
     if reason is not None:
         record["reason"] = reason
     else:
-        record.update(lines=outcome.lines, words=outcome.words,
+        record.update(site=site, lines=outcome.lines, words=outcome.words,
                       removed_lines=len(outcome.removed), removed_words=outcome.removed_words,
                       removed=[{k: v for k, v in d.as_dict().items() if k != "keep"}
                                for d in outcome.removed])

@@ -1,4 +1,4 @@
-"""Command line: ``cleaner clean``, ``cleaner explain``, ``cleaner train``, ``cleaner evaluate``."""
+"""Command line: ``cleaner clean``, ``explain``, ``review``, ``train`` and ``evaluate``."""
 
 from __future__ import annotations
 
@@ -513,6 +513,37 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return _print_report(report, args.json)
 
 
+def cmd_review(args: argparse.Namespace) -> int:
+    """``cleaner review``: the page of a run's report; 1 when some input of a sampled document
+    could not be read (the page is written all the same, those documents without kept lines)."""
+    from cleaner.files import write_atomic
+    from cleaner.review import ReportError, read_review
+    from cleaner.review_page import kept_lines, page_data, render_page, source_texts
+
+    report = Path(args.report)
+    if not report.is_file():
+        return _usage(f"no such report file: {report}" if not report.exists()
+                      else f"{report} is a folder, not a --report file")
+    output = args.output or report.with_suffix(".html")
+    try:
+        review = read_review(report)
+    except (OSError, ReportError) as exc:
+        return _usage(str(exc) if isinstance(exc, ReportError) else f"{report}: {exc}")
+    problems: list[str] = []
+
+    def notice(message: str) -> None:
+        problems.append(message)
+        print(f"cleaner: {message}", file=sys.stderr)
+
+    given = None if args.input_format == "auto" else args.input_format
+    kept = kept_lines(review.sample(), source_texts(given, args.text_field, args.id_field),
+                      notice)
+    write_atomic(output, render_page(page_data(review, report.name, kept)))
+    print(f"cleaner: wrote {output} ({len(review.sample())} documents shown, "
+          f"{sum(review.status.values()):,} in the report)", file=sys.stderr)
+    return 1 if problems else 0
+
+
 def _print_report(report: dict, as_json: bool) -> int:
     """An evaluation's figures on stdout, as JSON or as Markdown tables."""
     from cleaner.evaluate import format_report
@@ -642,6 +673,14 @@ def build_parser() -> argparse.ArgumentParser:
                         "models), to compare changes without looking at the held-out part")
     p.add_argument("--json", action="store_true", help="with --cv: print the figures as JSON")
     p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("review", help="write an HTML page of what a run removed, from its "
+                       "--report file: figures, the lines it loses, documents, corrections")
+    p.add_argument("report", help="the --report file of a cleaner clean run")
+    p.add_argument("-o", "--output", type=Path,
+                   help="the page to write (default: the report's name with .html)")
+    _add_input_options(p, ("txt", "html", "jsonl", "warc"))
+    p.set_defaults(func=cmd_review)
 
     p = sub.add_parser("evaluate", help="score the model on held-out data beside baselines")
     p.add_argument("--data", type=Path, help="the team's data folder (default: data/ of the "
