@@ -79,7 +79,8 @@ def test_wheel_holds_license_type_marker_and_model(tmp_path: Path):
     models = [p.name for p in (ROOT / "models").iterdir() if p.suffix in (".npz", ".json", ".md")]
     assert {"cleaner.npz", "cleaner.json"} <= set(models)
     assert {f"cleaner/models/{m}" for m in models} <= names
-    assert {"cleaner/py.typed", "cleaner/__main__.py", "cleaner/__init__.py"} <= names
+    assert {"cleaner/py.typed", "cleaner/__main__.py", "cleaner/__init__.py",
+            "cleaner/review.html"} <= names  # the review page's template
     if _has_compiler():
         assert [n for n in names if re.fullmatch(r"cleaner/_native\..+\.(so|pyd)", n)]
     assert meta["Name"] == DIST and meta["License-Expression"] == "Apache-2.0"
