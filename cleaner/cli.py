@@ -539,8 +539,8 @@ def cmd_review(args: argparse.Namespace) -> int:
     kept = kept_lines(review.sample(), source_texts(given, args.text_field, args.id_field),
                       notice)
     write_atomic(output, render_page(page_data(review, report.name, kept)))
-    print(f"cleaner: wrote {output} ({len(review.sample())} documents shown, "
-          f"{sum(review.status.values()):,} in the report)", file=sys.stderr)
+    print(f"cleaner: wrote {output}: {sum(review.status.values()):,} document(s) in the report, "
+          f"{len(review.sample()):,} shown line by line", file=sys.stderr)
     return 1 if problems else 0
 
 
