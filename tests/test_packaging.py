@@ -80,6 +80,9 @@ def test_wheel_holds_license_type_marker_and_model(tmp_path: Path):
     assert {"cleaner.npz", "cleaner.json"} <= set(models)
     assert {f"cleaner/models/{m}" for m in models} <= names
     assert {"cleaner/py.typed", "cleaner/__main__.py", "cleaner/__init__.py"} <= names
+    sources = {p.relative_to(ROOT).as_posix() for p in (ROOT / "cleaner").rglob("*.py")}
+    assert "cleaner/training/train.py" in sources
+    assert sorted(sources - names) == []  # every module, those of cleaner/training/ too
     if _has_compiler():
         assert [n for n in names if re.fullmatch(r"cleaner/_native\..+\.(so|pyd)", n)]
     assert meta["Name"] == DIST and meta["License-Expression"] == "Apache-2.0"
