@@ -135,10 +135,11 @@ def cmd_clean(args: argparse.Namespace) -> int:
 
 
 def _clean(args: argparse.Namespace) -> int:
-    from cleaner.batch import Options, repeated_lines, run, same_file
+    from cleaner.batch import repeated_lines, run, same_file
     from cleaner.files import atomic_file
     from cleaner.progress import Progress
     from cleaner.resume import State, settings_key
+    from cleaner.run_options import Options
     from cleaner.sinks import FileSink, FolderSink, StreamSink
     from cleaner.sources import find_sources
 
