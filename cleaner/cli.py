@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 def _setting(value: str) -> tuple[str, float | int]:
     """``NAME=VALUE`` for a field of recipe.Settings, its value of the field's type."""
-    from cleaner.recipe import Settings
+    from cleaner.training.recipe import Settings
 
     name, _, raw = value.partition("=")
     default = {f.name: f.default for f in dataclasses.fields(Settings)}
@@ -135,10 +135,11 @@ def cmd_clean(args: argparse.Namespace) -> int:
 
 
 def _clean(args: argparse.Namespace) -> int:
-    from cleaner.batch import Options, repeated_lines, run, same_file
+    from cleaner.batch import repeated_lines, run, same_file
     from cleaner.files import atomic_file
     from cleaner.progress import Progress
     from cleaner.resume import State, settings_key
+    from cleaner.run_options import Options
     from cleaner.sinks import FileSink, FolderSink, StreamSink
     from cleaner.sources import find_sources
 
@@ -409,8 +410,8 @@ def _use_colour(choice: str, stream) -> bool:
 
 def cmd_train(args: argparse.Namespace) -> int:
     _require_training_packages()
-    from cleaner.corpora import default_cache_dir, find_shared
-    from cleaner.train import Settings, fit, training_sets
+    from cleaner.training.corpora import default_cache_dir, find_shared
+    from cleaner.training.train import Settings, fit, training_sets
 
     shared = None if args.no_corpora else _shared_dir(args.shared) or find_shared()
     if args.json and not args.cv:
@@ -450,7 +451,7 @@ def _data_dir(given: Path | None) -> Path:
     """The team's data folder: --data, else data/ of the checkout the package runs from. It is
     not in the wheel, so an installed package has none, and a missing folder would end deep in
     training or evaluation with a traceback."""
-    from cleaner.train import DATA_DIR
+    from cleaner.training.train import DATA_DIR
 
     path = given or DATA_DIR
     if given is None and not path.is_dir():  # an installed wheel: it ships no data/
@@ -490,7 +491,7 @@ def _stderr(*parts: object) -> None:
 def _cross_validate(args: argparse.Namespace, docs: list, lines: list, shared: Path,
                     cache: Path | None, settings) -> int:
     """``cleaner train --cv``: the recipe's figures on unseen corpus pages; no model written."""
-    from cleaner.evaluate import cross_validate
+    from cleaner.training.evaluate import cross_validate
 
     corpora = cross_validate(docs, lines, shared, cache, settings, log=_stderr)
     return _print_report({"corpora": corpora, "scope": "train pages, cross-validated by site"},
@@ -498,16 +499,16 @@ def _cross_validate(args: argparse.Namespace, docs: list, lines: list, shared: P
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from cleaner.corpora import default_cache_dir, find_shared
-    from cleaner.evaluate import evaluate
+    from cleaner.training.corpora import default_cache_dir, find_shared
+    from cleaner.training.evaluate import evaluate
 
     data = _data_dir(args.data)
     shared = _shared_dir(args.shared) or find_shared()
     report = evaluate(_cleaner(args), data, shared,
                       None if args.no_cache else default_cache_dir())
     if args.card:
-        from cleaner.evaluate import write_card
         from cleaner.model import default_model_path
+        from cleaner.training.evaluate import write_card
 
         write_card(args.model or default_model_path(), report, args.card, "cleaner evaluate")
     return _print_report(report, args.json)
@@ -546,7 +547,7 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 def _print_report(report: dict, as_json: bool) -> int:
     """An evaluation's figures on stdout, as JSON or as Markdown tables."""
-    from cleaner.evaluate import format_report
+    from cleaner.training.evaluate import format_report
 
     if as_json:
         json.dump(report, sys.stdout, indent=1)
@@ -590,8 +591,8 @@ DOC_TIMEOUT = 60.0
 
 def build_parser() -> argparse.ArgumentParser:
     from cleaner.batch import CHUNK_DOCS
-    from cleaner.recipe import Settings
     from cleaner.sinks import FORMATS
+    from cleaner.training.recipe import Settings
 
     parser = argparse.ArgumentParser(
         prog="cleaner", description="Strip boilerplate lines from scraped article text.",

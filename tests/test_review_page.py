@@ -16,7 +16,7 @@ import pytest
 
 from cleaner import Cleaner
 from cleaner.patterns import first_match, parse_patterns
-from cleaner.train import read_labelled
+from cleaner.training.train import read_labelled
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
