@@ -22,7 +22,7 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
 
-from cleaner.corpora import default_cache_dir, extracted_texts, find_shared, load_pages
+from cleaner.training.corpora import default_cache_dir, extracted_texts, find_shared, load_pages
 
 LENGTHS = (50, 110, 300)
 CHARSETS = {"en": ("cp1252", "latin-1"), "de": ("cp1252", "latin-1"),

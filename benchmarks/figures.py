@@ -17,11 +17,11 @@ import json
 import re
 from pathlib import Path
 
-from cleaner.corpora import default_cache_dir, find_shared
-from cleaner.evaluate import evaluate, format_report, readme_table, write_card
 from cleaner.model import default_model_path, manifest_path
 from cleaner.pipeline import Cleaner
-from cleaner.train import DATA_DIR
+from cleaner.training.corpora import default_cache_dir, find_shared
+from cleaner.training.evaluate import evaluate, format_report, readme_table, write_card
+from cleaner.training.train import DATA_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
 REPORT = ROOT / "models" / "evaluation.json"

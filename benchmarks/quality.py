@@ -30,8 +30,16 @@ from importlib import metadata
 from pathlib import Path
 
 from cleaner import Cleaner
-from cleaner.baselines import BASELINES
-from cleaner.corpora import (
+from cleaner.extract import (
+    DEFAULT_SETTINGS,
+    HTML_MODE_SETTINGS,
+    TEXT_MODE_SETTINGS,
+    Settings,
+    extract_text,
+)
+from cleaner.segment import render, split_lines
+from cleaner.training.baselines import BASELINES
+from cleaner.training.corpora import (
     CORPORA,
     Page,
     align,
@@ -41,15 +49,7 @@ from cleaner.corpora import (
     is_heldout,
     load_pages,
 )
-from cleaner.extract import (
-    DEFAULT_SETTINGS,
-    HTML_MODE_SETTINGS,
-    TEXT_MODE_SETTINGS,
-    Settings,
-    extract_text,
-)
-from cleaner.metrics import page_counts, page_figures
-from cleaner.segment import render, split_lines
+from cleaner.training.metrics import page_counts, page_figures
 
 # Settings compared for HTML mode (the reference first); `--candidates` reports each.
 CANDIDATES: dict[str, Settings] = {

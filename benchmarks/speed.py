@@ -169,7 +169,7 @@ def make_big(path: Path, n_lines: int = 300_000, seed: int = 17) -> int:
 
 def html_pages(folder: Path, n_pages: int) -> int:
     """Copy real pages from ../shared/corpora (unzipped) if present, else write generated ones."""
-    from cleaner.corpora import find_shared
+    from cleaner.training.corpora import find_shared
 
     shared = find_shared()
     found = sorted((shared / "corpora").rglob("*.html.gz")) if shared else []

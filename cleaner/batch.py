@@ -41,8 +41,9 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, TextIO
 
-from cleaner.document import Decision, Result
+from cleaner.document import Result
 from cleaner.extract import NO_TEXT_EXTRACTED
+from cleaner.outcome import Outcome
 from cleaner.pipeline import Cleaner
 from cleaner.progress import Progress, add
 from cleaner.repetition import (
@@ -53,6 +54,7 @@ from cleaner.repetition import (
     site_of_url,
 )
 from cleaner.resume import Evidence, Prior, State, document_key, with_lines
+from cleaner.run_options import Options
 from cleaner.sinks import Sink
 from cleaner.sources import OTHER, Document, ReadError, Source, charset_notice, documents, load_text
 
@@ -75,75 +77,6 @@ IGNORED = "a file of another kind"
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 #: How many flagged documents (--max-removed-ratio) are named on stderr; the report has all.
 FLAGGED_NAMED = 5
-
-
-@dataclass(frozen=True)
-class Options:
-    """How a run reads and writes, besides the Cleaner's own policy.
-
-    ``max_removed_ratio`` flags a document when a larger share of its words was removed;
-    ``on_excess`` says what then happens: ``keep`` writes it uncleaned, ``report`` writes it
-    cleaned and only flags it in the summary and the report. ``repeats`` is the evidence of a
-    first pass (repeated_lines): per site, its repeated lines (cleaner.repetition); a JSONL
-    record's site is the host of its ``site_field`` URL, any other document's its folder.
-    ``doc_timeout`` is the most seconds one document may take (None: no limit, see time_limit).
-    """
-
-    text_field: str = "text"
-    id_field: str | None = None
-    format: str = "txt"
-    max_removed_ratio: float | None = None
-    on_excess: str = "report"
-    site_field: str = "url"
-    repeats: dict[str, SiteRepeats] | None = None
-    doc_timeout: float | None = None
-
-
-@dataclass
-class Outcome:
-    """What cleaning one document gave: the text to write, or why there is none;
-    ``not_document`` why a record was no document to clean (a WARC request, an image);
-    ``warnings`` about a document read all the same; ``guessed_charset``, the charset guessed
-    for its text (neither UTF-8 nor declared). For resume: ``key`` the document's
-    resume.document_key (None: redo it on a rerun, it failed in a way that may pass);
-    ``unchanged`` when it equals the last run's; ``earlier`` the documents, as the last run
-    left them, that an unchanged document (or an output up to date whole) stands for."""
-
-    text: str | None = None
-    removed: tuple[Decision, ...] = ()
-    lines: int = 0
-    words: int = 0
-    flagged: bool = False
-    error: str | None = None
-    skipped: str | None = None
-    not_document: str | None = None
-    warnings: list[str] = field(default_factory=list)
-    guessed_charset: str | None = None
-    key: bytes | None = None
-    unchanged: bool = False
-    earlier: tuple[Prior, ...] | None = None
-
-    def guessed(self, charset: str) -> None:
-        """Hears the charset guessed for the document's text."""
-        self.guessed_charset = charset
-
-    @property
-    def removed_words(self) -> int:
-        return sum(len(d.text.split()) for d in self.removed)
-
-    def summary(self) -> dict[str, object]:
-        """The short account that goes into a JSONL output record."""
-        labels = Counter(d.label for d in self.removed)
-        out: dict[str, object] = {"removed_lines": len(self.removed),
-                                  "removed_words": self.removed_words,
-                                  "labels": dict(sorted(labels.items()))}
-        if self.flagged:
-            out["flagged"] = "max_removed_ratio"
-        if self.error is not None:
-            out["failed"] = self.error
-        elif self.skipped is not None:
-            out["skipped"] = self.skipped
-        return out
 
 
 def clean_chunk(cleaner: Cleaner, docs: Sequence[Document], options: Options,
@@ -795,7 +728,7 @@ class _Delivery:
         if outcome.earlier is not None:
             return
         if self.report is not None:
-            self.report.write(_report_line(doc, outcome))
+            self.report.write(_report_line(doc, outcome, site))
         if state is not None:
             failure = None if outcome.error is None else (doc.id, outcome.error)
             state.keep(target, outcome.key, _has_output(doc, outcome), failure, site)
@@ -851,8 +784,9 @@ def _deliver(doc: Document, outcome: Outcome, sink: Sink, summary: Summary,
               "its words removed (more than --max-removed-ratio)", file=errors)
 
 
-def _report_line(doc: Document, outcome: Outcome) -> bytes:
-    """One audit record: the document, its counts and every removed line with its reason."""
+def _report_line(doc: Document, outcome: Outcome, site: str) -> bytes:
+    """One audit record: the document, its counts, its site (for ``cleaner review``'s per-site
+    figures) and every removed line with its reason."""
     reason = outcome.error or outcome.skipped or outcome.not_document
     status = ("failed" if outcome.error is not None else "ignored" if outcome.skipped == IGNORED
               else "skipped" if reason is not None else "flagged" if outcome.flagged
@@ -865,7 +799,7 @@ def _report_line(doc: Document, outcome: Outcome) -> bytes:
     if reason is not None:
         record["reason"] = reason
     else:
-        record.update(lines=outcome.lines, words=outcome.words,
+        record.update(site=site, lines=outcome.lines, words=outcome.words,
                       removed_lines=len(outcome.removed), removed_words=outcome.removed_words,
                       removed=[{k: v for k, v in d.as_dict().items() if k != "keep"}
                                for d in outcome.removed])

@@ -1,4 +1,4 @@
-"""Command line: ``cleaner clean``, ``cleaner explain``, ``cleaner train``, ``cleaner evaluate``."""
+"""Command line: ``cleaner clean``, ``explain``, ``review``, ``train`` and ``evaluate``."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 def _setting(value: str) -> tuple[str, float | int]:
     """``NAME=VALUE`` for a field of recipe.Settings, its value of the field's type."""
-    from cleaner.recipe import Settings
+    from cleaner.training.recipe import Settings
 
     name, _, raw = value.partition("=")
     default = {f.name: f.default for f in dataclasses.fields(Settings)}
@@ -135,10 +135,11 @@ def cmd_clean(args: argparse.Namespace) -> int:
 
 
 def _clean(args: argparse.Namespace) -> int:
-    from cleaner.batch import Options, repeated_lines, run, same_file
+    from cleaner.batch import repeated_lines, run, same_file
     from cleaner.files import atomic_file
     from cleaner.progress import Progress
     from cleaner.resume import State, settings_key
+    from cleaner.run_options import Options
     from cleaner.sinks import FileSink, FolderSink, StreamSink
     from cleaner.sources import find_sources
 
@@ -409,8 +410,8 @@ def _use_colour(choice: str, stream) -> bool:
 
 def cmd_train(args: argparse.Namespace) -> int:
     _require_training_packages()
-    from cleaner.corpora import default_cache_dir, find_shared
-    from cleaner.train import Settings, fit, training_sets
+    from cleaner.training.corpora import default_cache_dir, find_shared
+    from cleaner.training.train import Settings, fit, training_sets
 
     shared = None if args.no_corpora else _shared_dir(args.shared) or find_shared()
     if args.json and not args.cv:
@@ -451,7 +452,7 @@ def _data_dir(given: Path | None) -> Path:
     """The team's data folder: --data, else data/ of the checkout the package runs from. It is
     not in the wheel, so an installed package has none, and a missing folder would end deep in
     training or evaluation with a traceback."""
-    from cleaner.train import DATA_DIR
+    from cleaner.training.train import DATA_DIR
 
     path = given or DATA_DIR
     if given is None and not path.is_dir():  # an installed wheel: it ships no data/
@@ -491,7 +492,7 @@ def _stderr(*parts: object) -> None:
 def _cross_validate(args: argparse.Namespace, docs: list, lines: list, shared: Path,
                     cache: Path | None, settings) -> int:
     """``cleaner train --cv``: the recipe's figures on unseen corpus pages; no model written."""
-    from cleaner.evaluate import cross_validate
+    from cleaner.training.evaluate import cross_validate
 
     corpora = cross_validate(docs, lines, shared, cache, settings, log=_stderr)
     return _print_report({"corpora": corpora, "scope": "train pages, cross-validated by site"},
@@ -499,24 +500,55 @@ def _cross_validate(args: argparse.Namespace, docs: list, lines: list, shared: P
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from cleaner.corpora import default_cache_dir, find_shared
-    from cleaner.evaluate import evaluate
+    from cleaner.training.corpora import default_cache_dir, find_shared
+    from cleaner.training.evaluate import evaluate
 
     data = _data_dir(args.data)
     shared = _shared_dir(args.shared) or find_shared()
     report = evaluate(_cleaner(args), data, shared,
                       None if args.no_cache else default_cache_dir())
     if args.card:
-        from cleaner.evaluate import write_card
         from cleaner.model import default_model_path
+        from cleaner.training.evaluate import write_card
 
         write_card(args.model or default_model_path(), report, args.card, "cleaner evaluate")
     return _print_report(report, args.json)
 
 
+def cmd_review(args: argparse.Namespace) -> int:
+    """``cleaner review``: the page of a run's report; 1 when some input of a sampled document
+    could not be read (the page is written all the same, those documents without kept lines)."""
+    from cleaner.files import write_atomic
+    from cleaner.review import ReportError, read_review
+    from cleaner.review_page import kept_lines, page_data, render_page, source_texts
+
+    report = Path(args.report)
+    if not report.is_file():
+        return _usage(f"no such report file: {report}" if not report.exists()
+                      else f"{report} is a folder, not a --report file")
+    output = args.output or report.with_suffix(".html")
+    try:
+        review = read_review(report)
+    except (OSError, ReportError) as exc:
+        return _usage(str(exc) if isinstance(exc, ReportError) else f"{report}: {exc}")
+    problems: list[str] = []
+
+    def notice(message: str) -> None:
+        problems.append(message)
+        print(f"cleaner: {message}", file=sys.stderr)
+
+    given = None if args.input_format == "auto" else args.input_format
+    kept = kept_lines(review.sample(), source_texts(given, args.text_field, args.id_field),
+                      notice)
+    write_atomic(output, render_page(page_data(review, report.name, kept)))
+    print(f"cleaner: wrote {output}: {sum(review.status.values()):,} document(s) in the report, "
+          f"{len(review.sample()):,} shown line by line", file=sys.stderr)
+    return 1 if problems else 0
+
+
 def _print_report(report: dict, as_json: bool) -> int:
     """An evaluation's figures on stdout, as JSON or as Markdown tables."""
-    from cleaner.evaluate import format_report
+    from cleaner.training.evaluate import format_report
 
     if as_json:
         json.dump(report, sys.stdout, indent=1)
@@ -560,8 +592,8 @@ DOC_TIMEOUT = 60.0
 
 def build_parser() -> argparse.ArgumentParser:
     from cleaner.batch import CHUNK_DOCS
-    from cleaner.recipe import Settings
     from cleaner.sinks import FORMATS
+    from cleaner.training.recipe import Settings
 
     parser = argparse.ArgumentParser(
         prog="cleaner", description="Strip boilerplate lines from scraped article text.",
@@ -643,6 +675,14 @@ def build_parser() -> argparse.ArgumentParser:
                         "models), to compare changes without looking at the held-out part")
     p.add_argument("--json", action="store_true", help="with --cv: print the figures as JSON")
     p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("review", help="write an HTML page of what a run removed, from its "
+                       "--report file: figures, the lines it loses, documents, corrections")
+    p.add_argument("report", help="the --report file of a cleaner clean run")
+    p.add_argument("-o", "--output", type=Path,
+                   help="the page to write (default: the report's name with .html)")
+    _add_input_options(p, ("txt", "html", "jsonl", "warc"))
+    p.set_defaults(func=cmd_review)
 
     p = sub.add_parser("evaluate", help="score the model on held-out data beside baselines")
     p.add_argument("--data", type=Path, help="the team's data folder (default: data/ of the "

@@ -1,6 +1,6 @@
 """The trained model as plain arrays: scoring, saving and safe loading.
 
-Training (``cleaner.train``) fits scikit-learn estimators and exports their weights here. The
+Training (``cleaner.training``) fits scikit-learn estimators and exports their weights here. The
 shipped file is a NumPy ``.npz`` read with ``allow_pickle=False`` (loading it cannot run code)
 beside a JSON manifest that records its format version, settings and sha256, which is checked
 before the weights are used.

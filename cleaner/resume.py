@@ -42,8 +42,8 @@ from cleaner.segment import split_lines
 from cleaner.sources import Document, Source
 
 if TYPE_CHECKING:
-    from cleaner.batch import Options
     from cleaner.pipeline import Cleaner
+    from cleaner.run_options import Options
 
 STATE_FILE = ".cleaner-state.sqlite"
 #: The state file's layout; a file of another version (an older cleaner) is started afresh,

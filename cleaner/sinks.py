@@ -21,7 +21,7 @@ from cleaner.files import atomic_file, write_atomic
 from cleaner.sources import Document, Source
 
 if TYPE_CHECKING:
-    from cleaner.batch import Outcome
+    from cleaner.outcome import Outcome
 
 FORMATS = ("txt", "jsonl")
 

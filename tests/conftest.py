@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from cleaner import Cleaner
-from cleaner.corpora import find_shared
+from cleaner.training.corpora import find_shared
 
 SHARED = find_shared()
 needs_shared = pytest.mark.skipif(

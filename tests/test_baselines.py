@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cleaner.baselines import BASELINES, c4_keep, fineweb_keep
+from cleaner.training.baselines import BASELINES, c4_keep, fineweb_keep
 
 SENTENCE = "The council approved the budget on Wednesday."
 

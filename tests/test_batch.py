@@ -12,8 +12,9 @@ import pytest
 from inputs import ARTICLE, PAGE
 
 from cleaner import Cleaner
-from cleaner.batch import COUNT_FILES, Options, repeated_lines, run
+from cleaner.batch import COUNT_FILES, repeated_lines, run
 from cleaner.resume import STATE_FILE, State, settings_key
+from cleaner.run_options import Options
 from cleaner.sinks import FolderSink
 from cleaner.sources import find_sources
 

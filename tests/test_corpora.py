@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from cleaner import corpora
-from cleaner.corpora import (
+from cleaner.extract import DEFAULT_SETTINGS
+from cleaner.training import corpora
+from cleaner.training.corpora import (
     align,
     extracted_texts,
     find_shared,
     is_heldout,
     load_pages,
 )
-from cleaner.extract import DEFAULT_SETTINGS
 
 SHARED = find_shared()
 if SHARED is None or not (SHARED / "corpora").is_dir():

@@ -159,7 +159,7 @@ def test_docs_have_runnable_blocks() -> None:
 def test_readme_figures_are_the_committed_models() -> None:
     """The README's table is what benchmarks/figures.py makes of models/evaluation.json, which
     is the evaluation of the model whose checksum the model card names."""
-    from cleaner.evaluate import readme_table
+    from cleaner.training.evaluate import readme_table
 
     report = json.loads((ROOT / "models" / "evaluation.json").read_text(encoding="utf-8"))
     readme = (ROOT / "README.md").read_text(encoding="utf-8")

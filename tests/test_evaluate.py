@@ -9,10 +9,10 @@ import pytest
 from conftest import needs_shared
 
 from cleaner import Cleaner
-from cleaner.corpora import default_cache_dir
-from cleaner.evaluate import evaluate, model_card
 from cleaner.model import default_model_path, manifest_path
-from cleaner.train import DATA_DIR
+from cleaner.training.corpora import default_cache_dir
+from cleaner.training.evaluate import evaluate, model_card
+from cleaner.training.train import DATA_DIR
 
 pytestmark = needs_shared
 
@@ -44,25 +44,25 @@ def test_cross_validation_scores_each_page_with_a_model_that_never_saw_its_site(
 ):
     """`cleaner train --cv` on a slice: every fold's model is fitted without the documents of
     that fold's sites, and the pooled baselines equal scoring all those pages at once."""
-    import cleaner.corpora
-    import cleaner.train
-    from cleaner.evaluate import corpus_scores, cross_validate, format_report
-    from cleaner.train import Settings, cv_fold, training_sets
+    import cleaner.training.corpora
+    import cleaner.training.train
+    from cleaner.training.evaluate import corpus_scores, cross_validate, format_report
+    from cleaner.training.train import Settings, cv_fold, training_sets
 
-    load_pages = cleaner.corpora.load_pages
-    monkeypatch.setattr(cleaner.corpora, "load_pages", lambda s, c: load_pages(s, c)[:30])
+    load_pages = cleaner.training.corpora.load_pages
+    monkeypatch.setattr(cleaner.training.corpora, "load_pages", lambda s, c: load_pages(s, c)[:30])
     settings = Settings(n_features=1 << 14)  # the same recipe, in seconds
     docs, lines = training_sets(DATA_DIR, shared, default_cache_dir(), settings,
                                log=lambda *_: None)
     docs = docs[::40] + [d for d in docs if d.site and cv_fold(d.site) == 0][:3]
     fitted_sites = []
-    fit = cleaner.train.fit
+    fit = cleaner.training.train.fit
 
     def spy(docs, *args, **kwargs):
         fitted_sites.append({d.site for d in docs if d.site})
         return fit(docs, *args, **kwargs)
 
-    monkeypatch.setattr(cleaner.train, "fit", spy)
+    monkeypatch.setattr(cleaner.training.train, "fit", spy)
     report = cross_validate(docs, lines[::10], shared, default_cache_dir(), settings,
                             log=lambda *_: None)
     assert len(fitted_sites) == 3
@@ -81,9 +81,9 @@ def test_cross_validation_scores_each_page_with_a_model_that_never_saw_its_site(
 def test_the_inserted_set_is_made_of_held_out_data_only(shared):
     """Every article line of the inserted set is a line of a held-out WCXB main text, and every
     inserted boilerplate line a labelled line of a held-out page or a held-out ui-string."""
-    from cleaner.corpora import CORPORA, is_heldout, load_pages
-    from cleaner.evaluate import inserted_documents
-    from cleaner.labels import LABELS_FILE, page_views, read_labels, ui_strings
+    from cleaner.training.corpora import CORPORA, is_heldout, load_pages
+    from cleaner.training.evaluate import inserted_documents
+    from cleaner.training.labels import LABELS_FILE, page_views, read_labels, ui_strings
 
     labels = read_labels(DATA_DIR / LABELS_FILE)
     held_pages = {c: [p for p in load_pages(shared, c) if is_heldout(p.site)] for c in CORPORA}
@@ -108,7 +108,7 @@ def test_the_inserted_set_is_made_of_held_out_data_only(shared):
 
 
 def test_inserted_scores_count_lines_per_label_and_documents(cleaner):
-    from cleaner.evaluate import inserted_scores
+    from cleaner.training.evaluate import inserted_scores
 
     sentence = ("The council approved the budget on Wednesday after a debate that lasted more "
                 "than six hours, officials said.")
@@ -126,9 +126,9 @@ def test_inserted_scores_count_lines_per_label_and_documents(cleaner):
 
 
 def test_the_real_text_benchmark_counts_every_line_of_the_held_out_pages_read(report, shared):
-    from cleaner.corpora import CORPORA, READ_CORPORA, is_heldout, load_pages
-    from cleaner.evaluate import MODES
-    from cleaner.labels import READ_FILE, page_views, team_labels
+    from cleaner.training.corpora import CORPORA, READ_CORPORA, is_heldout, load_pages
+    from cleaner.training.evaluate import MODES
+    from cleaner.training.labels import READ_FILE, page_views, team_labels
 
     read = team_labels(DATA_DIR, READ_FILE)
     pages = [p for c in (*CORPORA, *READ_CORPORA) for p in load_pages(shared, c)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cleaner.metrics import normalize, prf, snippets_present, word_counts, word_prf
+from cleaner.training.metrics import normalize, prf, snippets_present, word_counts, word_prf
 
 
 def test_word_counts_lowercase_bag_with_multiplicity() -> None:

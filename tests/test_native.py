@@ -18,10 +18,10 @@ from hypothesis import strategies as st
 from test_fast_path import LINES
 
 from cleaner import Cleaner, features
-from cleaner.corpora import find_shared
 from cleaner.features import _MAX_WORDS, N_FEATURES, CachedFeaturizer, LineFeaturizer, shape
-from cleaner.labels import ui_strings
 from cleaner.rules import RuleSet
+from cleaner.training.corpora import find_shared
+from cleaner.training.labels import ui_strings
 
 native = features._native
 needs_native = pytest.mark.skipif(native is None, reason="cleaner._native was not built")

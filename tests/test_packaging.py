@@ -3,6 +3,7 @@ cleans without the training packages (scikit-learn, SciPy)."""
 
 from __future__ import annotations
 
+import ast
 import email
 import os
 import re
@@ -79,7 +80,11 @@ def test_wheel_holds_license_type_marker_and_model(tmp_path: Path):
     models = [p.name for p in (ROOT / "models").iterdir() if p.suffix in (".npz", ".json", ".md")]
     assert {"cleaner.npz", "cleaner.json"} <= set(models)
     assert {f"cleaner/models/{m}" for m in models} <= names
-    assert {"cleaner/py.typed", "cleaner/__main__.py", "cleaner/__init__.py"} <= names
+    assert {"cleaner/py.typed", "cleaner/__main__.py", "cleaner/__init__.py",
+            "cleaner/review.html"} <= names  # the review page's template
+    sources = {p.relative_to(ROOT).as_posix() for p in (ROOT / "cleaner").rglob("*.py")}
+    assert "cleaner/training/train.py" in sources
+    assert sorted(sources - names) == []  # every module, those of cleaner/training/ too
     if _has_compiler():
         assert [n for n in names if re.fullmatch(r"cleaner/_native\..+\.(so|pyd)", n)]
     assert meta["Name"] == DIST and meta["License-Expression"] == "Apache-2.0"
@@ -140,7 +145,8 @@ def test_extras_train_datatrove_and_test():
 
 def test_cleaning_imports_neither_scikit_learn_nor_scipy(tmp_path: Path):
     """Every cleaning path in one process: the command's clean and explain, the Python API on
-    text and HTML, the integrations; then not one module of the training packages is loaded."""
+    text and HTML, the integrations; then not one module of the training packages is loaded,
+    and of cleaner.training only the recipe (the settings that train's --help names)."""
     page = tmp_path / "page.html"
     page.write_text("<html><body><article><h1>Bridge to close</h1><p>The harbour bridge will "
                     "close for six weeks from Monday, the port authority said.</p>"
@@ -157,10 +163,13 @@ assert cleaner.clean_html(open({str(page)!r}, "rb").read()).decisions
 assert cleaner.clean("Share\\nThe bridge will close.\\n")
 assert map_function()({{"text": ["Share\\nThe bridge will close.\\n", None]}})["text"][1] is None
 print(sorted(m for m in sys.modules if m.split(".")[0] in {TRAINING_PACKAGES!r}))
+print(sorted(m for m in sys.modules if m.startswith("cleaner.training")))
 """
     run = _run(sys.executable, "-c", code)
     assert run.returncode == 0, run.stderr
-    assert run.stdout.splitlines()[-1] == "[]"
+    assert run.stdout.splitlines()[-2] == "[]"
+    assert set(ast.literal_eval(run.stdout.splitlines()[-1])) <= \
+        {"cleaner.training", "cleaner.training.recipe"}
     assert sorted(p.name for p in (tmp_path / "out").glob("*.txt")) == \
         sorted([p.name for p in SAMPLES.glob("*.txt")] + ["page.txt"])
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from conftest import needs_shared
 
-from cleaner.corpora import is_heldout, load_pages
-from cleaner.labels import (
+from cleaner.training.corpora import is_heldout, load_pages
+from cleaner.training.labels import (
     LABELS_FILE,
     READ_FILE,
     UI_LANGUAGES,
@@ -22,7 +22,7 @@ from cleaner.labels import (
     team_labels,
     ui_strings,
 )
-from cleaner.train import DATA_DIR
+from cleaner.training.train import DATA_DIR
 
 
 def test_a_line_is_named_by_its_text_whatever_its_spacing():

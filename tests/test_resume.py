@@ -14,8 +14,9 @@ from inputs import ARTICLE
 from test_batch import clean_folder, outputs
 
 from cleaner import Cleaner
-from cleaner.batch import Options, repeated_lines
+from cleaner.batch import repeated_lines
 from cleaner.resume import STATE_FILE
+from cleaner.run_options import Options
 from cleaner.sources import find_sources
 
 

@@ -71,7 +71,7 @@ def test_screened_matching_gives_the_same_hits_as_line_by_line() -> None:
     pytest.importorskip("re2", reason="google-re2 (the fast extra) is not installed")
     from pathlib import Path
 
-    from cleaner.corpora import find_shared
+    from cleaner.training.corpora import find_shared
 
     root = Path(__file__).resolve().parent.parent
     lines = list(SCREEN_PROBES) + [line for line, _ in MATCHES] + LEFT_ALONE

@@ -10,7 +10,7 @@ import pytest
 from cleaner import Cleaner
 from cleaner.cli import main
 from cleaner.model import Model, sha256_of
-from cleaner.train import DATA_DIR, Settings, read_labelled, training_sets
+from cleaner.training.train import DATA_DIR, Settings, read_labelled, training_sets
 
 # A `cleaner clean --report` file whose labels a user corrected: the first document's second
 # line was wrongly removed (now "content"); the failed document has no lines.
@@ -120,7 +120,7 @@ def test_evaluate_from_an_installed_wheel_says_it_needs_a_checkout(tmp_path: Pat
                                                                    monkeypatch):
     # An installed package: no data/ beside it, and that path never existed.
     wheel_data = tmp_path / "site-packages" / "data"
-    monkeypatch.setattr("cleaner.train.DATA_DIR", wheel_data)
+    monkeypatch.setattr("cleaner.training.train.DATA_DIR", wheel_data)
     for command in (["evaluate"], ["train", "-o", str(tmp_path / "m.npz")]):
         assert main(command) == 2
         err = capsys.readouterr().err

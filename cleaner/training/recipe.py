@@ -1,6 +1,6 @@
 """The settings that decide a trained model: the training recipe, recorded in its manifest.
 
-Apart from cleaner.train so that the command line can name them in its help without importing
+Apart from train.py so that the command line can name them in its help without importing
 the training code (16 ms of every start).
 """
 

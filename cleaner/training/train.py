@@ -33,13 +33,20 @@ import numpy as np
 from cleaner.decode import line_lengths, line_numbers, rule_codes
 from cleaner.document import ARTICLE_LABELS, LABELS, Line
 from cleaner.features import LineFeaturizer, line_count_rows
-from cleaner.labels import READ_FILE, Labels, UIString, line_hash, team_labels, ui_strings
 from cleaner.model import Model, sigmoid
-from cleaner.recipe import Settings
 from cleaner.rules import RuleSet
 from cleaner.sequence import Forest, feature_names, own_columns, sequence_features, shape_columns
+from cleaner.training.labels import (
+    READ_FILE,
+    Labels,
+    UIString,
+    line_hash,
+    team_labels,
+    ui_strings,
+)
+from cleaner.training.recipe import Settings
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 N_FOLDS = 3
 #: Real boilerplate is inserted in blocks of at most this many lines.
 MAX_INSERTED_LINES = 8
@@ -171,8 +178,8 @@ def corpus_sources(
     one aligning it with the ground truth gives (noisy), else none. Pages without ground
     truth (READ_CORPORA) count only where they were read.
     """
-    from cleaner.corpora import CORPORA, READ_CORPORA, align, is_heldout, load_pages
-    from cleaner.labels import page_views, runs_of_boilerplate
+    from cleaner.training.corpora import CORPORA, READ_CORPORA, align, is_heldout, load_pages
+    from cleaner.training.labels import page_views, runs_of_boilerplate
 
     read = read or {}
     docs, lines, blocks = [], [], []
@@ -236,7 +243,7 @@ def _prose(text: str) -> bool | None:
 
 def corpus_bodies(shared: Path, heldout: bool) -> list[tuple[str, str]]:
     """(site, text) of the clean main texts of WCXB pages of one part."""
-    from cleaner.corpora import is_heldout, load_pages
+    from cleaner.training.corpora import is_heldout, load_pages
 
     return [(p.site, p.main_content) for p in load_pages(shared, "wcxb")
             if p.main_content and p.main_content.strip() and is_heldout(p.site) == heldout]
@@ -601,7 +608,7 @@ def training_sets(
     Every source is split the same way, by a hash of its site, block, file or catalog key,
     never by line.
     """
-    from cleaner.corpora import is_heldout
+    from cleaner.training.corpora import is_heldout
 
     blocks = [b for b in team_blocks((data_dir / "lines").glob("*.tsv"))
               if is_heldout(b[0][1]) == heldout]

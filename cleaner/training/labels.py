@@ -17,10 +17,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from cleaner.corpora import Page, extracted_texts, is_heldout
 from cleaner.document import ARTICLE_LABELS, LABELS, Line
 from cleaner.extract import HTML_MODE_SETTINGS, TEXT_MODE_SETTINGS, Settings
 from cleaner.segment import segment
+from cleaner.training.corpora import Page, extracted_texts, is_heldout
 
 LABELS_FILE = Path("labels") / "lines.tsv"
 #: Pages whose every line the team labelled by reading the whole page (same columns).

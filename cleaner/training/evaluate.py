@@ -16,14 +16,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cleaner.document import LABELS
-from cleaner.labels import UI_LANGUAGES, team_labels, ui_strings
 from cleaner.pipeline import Cleaner
 from cleaner.segment import render, segment
 from cleaner.sequence import WINDOW
-from cleaner.train import LabelledText, Settings, TrainDoc, training_sets
+from cleaner.training.labels import UI_LANGUAGES, team_labels, ui_strings
+from cleaner.training.train import LabelledText, Settings, TrainDoc, training_sets
 
 if TYPE_CHECKING:
-    from cleaner.corpora import Page
+    from cleaner.training.corpora import Page
 
 KeepLines = Callable[[list[str]], list[bool]]
 
@@ -48,7 +48,7 @@ def per_label(cleaner: Cleaner, docs: list[TrainDoc]) -> dict[str, dict[str, flo
 
 
 def _methods(cleaner: Cleaner) -> dict[str, KeepLines]:
-    from cleaner.baselines import BASELINES
+    from cleaner.training.baselines import BASELINES
 
     methods: dict[str, KeepLines] = {
         name: (lambda lines, f=f: [f(x) for x in lines]) for name, f in BASELINES.items()
@@ -66,7 +66,7 @@ def corpus_scores(
     cleaner: Cleaner, shared: Path, cache_dir: Path | None, heldout: bool = True
 ) -> dict[str, dict]:
     """Scores per corpus and method on the held-out pages (or, for tuning, the train pages)."""
-    from cleaner.corpora import CORPORA, extracted_texts, is_heldout, load_pages
+    from cleaner.training.corpora import CORPORA, extracted_texts, is_heldout, load_pages
 
     results: dict[str, dict] = {}
     methods = _methods(cleaner)
@@ -89,8 +89,8 @@ def cross_validate(
     them. That scores four times as many pages as the held-out part holds, where one must-keep
     snippet moves traf's figure by 0.4 point, and leaves the held-out part unseen.
     """
-    from cleaner.corpora import CORPORA, extracted_texts, is_heldout, load_pages
-    from cleaner.train import N_FOLDS, cv_fold, fit
+    from cleaner.training.corpora import CORPORA, extracted_texts, is_heldout, load_pages
+    from cleaner.training.train import N_FOLDS, cv_fold, fit
 
     pages = {c: [p for p in load_pages(shared, c) if not is_heldout(p.site)] for c in CORPORA}
     texts = {c: extracted_texts(pages[c], cache_dir) for c in CORPORA}
@@ -112,9 +112,9 @@ def _page_sums(
     sums: dict[str, Counter] | None = None,
 ) -> dict[str, Counter]:
     """Each method's sums over ``pages`` (added to ``sums``): aligned lines kept or dropped,
-    and the page-level counts of cleaner.metrics."""
-    from cleaner.corpora import align
-    from cleaner.metrics import page_counts
+    and the page-level counts of cleaner.training.metrics."""
+    from cleaner.training.corpora import align
+    from cleaner.training.metrics import page_counts
 
     sums = sums or {name: Counter() for name in methods}
     for page, text in zip(pages, texts, strict=True):
@@ -140,7 +140,7 @@ def _corpus_figures(pages: int, sums: dict[str, Counter]) -> dict:
 
 
 def _summarise(a: Counter) -> dict[str, float]:
-    from cleaner.metrics import page_figures, prf
+    from cleaner.training.metrics import page_figures, prf
 
     lp, lr, lf = prf(a["tp"], a["fp"], a["fn"])
     return {"line_p": lp, "line_r": lr, "line_f1": lf, **page_figures(a)}
@@ -356,7 +356,7 @@ documents goes unless the stage holds it to be article (repeated floor
   boilerplate blocks inserted where pages put them ({sources.get('documents', '?')} training
   documents in all), for the line and kind models.
 - Held out from training, for the figures below: every source is split by a hash of its site,
-  block, file or catalog key (about 20%), never by line (`cleaner.corpora.is_heldout`).
+  block, file or catalog key (about 20%), never by line (`cleaner.training.corpora.is_heldout`).
 
 ## Settings
 | setting | value |
@@ -400,9 +400,9 @@ def inserted_documents(
     """
     import random
 
-    from cleaner.corpora import CORPORA, is_heldout, load_pages
-    from cleaner.labels import line_hash, page_views, runs_of_boilerplate
-    from cleaner.train import MAX_INSERTED_LINES, compose, ui_blocks
+    from cleaner.training.corpora import CORPORA, is_heldout, load_pages
+    from cleaner.training.labels import line_hash, page_views, runs_of_boilerplate
+    from cleaner.training.train import MAX_INSERTED_LINES, compose, ui_blocks
 
     rng = random.Random(seed)
     labels = team_labels(data_dir)
@@ -476,9 +476,9 @@ def html_mode_scores(cleaner: Cleaner, shared: Path, cache_dir: Path | None) -> 
     WCXB: of the text's lines not in the ground truth, the share removed (the leak); of those
     in it, the share kept; mean word F1 of both. traf: must-keep snippets kept by both.
     """
-    from cleaner.corpora import extracted_texts, in_ground_truth, is_heldout, load_pages
     from cleaner.extract import HTML_MODE_SETTINGS
-    from cleaner.metrics import page_counts, page_figures
+    from cleaner.training.corpora import extracted_texts, in_ground_truth, is_heldout, load_pages
+    from cleaner.training.metrics import page_counts, page_figures
 
     out: dict[str, dict] = {}
     for corpus in ("wcxb", "traf"):
@@ -521,8 +521,14 @@ def read_scores(cleaner: Cleaner, shared: Path, data_dir: Path, cache_dir: Path 
     overall, article lines kept, pages that lost an article line (overall and per corpus),
     how often the label given to a removed line is right, and the removed-against-kept curve
     of the model's threshold."""
-    from cleaner.corpora import CORPORA, READ_CORPORA, extracted_texts, is_heldout, load_pages
-    from cleaner.labels import READ_FILE, VIEWS, line_hash
+    from cleaner.training.corpora import (
+        CORPORA,
+        READ_CORPORA,
+        extracted_texts,
+        is_heldout,
+        load_pages,
+    )
+    from cleaner.training.labels import READ_FILE, VIEWS, line_hash
 
     read = team_labels(data_dir, READ_FILE)
     pages = [p for c in (*CORPORA, *READ_CORPORA) for p in load_pages(shared, c)

@@ -60,7 +60,7 @@ def find_shared(start: Path | None = None) -> Path | None:
     env = os.environ.get("CLEANER_SHARED")
     if env:
         return Path(env) if Path(env).is_dir() else None
-    repo = Path(__file__).resolve().parents[1]
+    repo = Path(__file__).resolve().parents[2]
     here = (start or Path.cwd()).resolve()
     for base in (repo, *repo.parents, here, *here.parents):
         candidate = base / "shared"
