@@ -19,8 +19,8 @@ from cleaner.rules import RuleHit
 
 #: How far (in non-blank lines) a closer may follow its opener.
 MAX_BLOCK_LINES = 15
-#: Repeated lines (recurring across documents of their site) go unless the stage is sure they
-#: are article (the model's repeated_floor), or unless more than this share of the document's
+#: Repeated lines (recurring across documents of their site) go unless the line model is sure
+#: they are article (the model's repeated_floor), or unless more than this share of the document's
 #: words recur (the document is a copy).
 MAX_REPEATED_SHARE = 0.7
 
@@ -147,26 +147,30 @@ def stage_verdicts(stage_p: np.ndarray, limits: np.ndarray) -> Verdicts:
 
 def revise_with_repetition(
     verdicts: Verdicts, words: np.ndarray, repeated: Sequence[int], spans: Spans | None = None,
-    floor: float = 0.1,
+    floor: float = 0.1, line_p: np.ndarray | None = None,
 ) -> None:
-    """Lines that recur in many documents of their site go unless the model is sure of them.
+    """Lines that recur in many documents of their site go unless the line model is sure of
+    them.
 
-    The length-aware threshold protects a long line on the model's word alone; recurring across
-    a site's documents is evidence of its own. A run of consecutive repeated lines (a site's
-    appeal, footer or newsletter box) goes whole when most of its lines reach ``floor``, a
-    lone repeated line when it does: a sentence the model is sure of (a quote carried by many
-    reports) stays. A document made mostly of repeated lines is itself a copy (a page fetched
-    twice, a syndicated story) and is left be.
+    Recurring across a site's documents is evidence about the line itself, so it is weighed
+    against what the line model makes of the line alone (``line_p``; the verdicts' scores
+    where not given), not against the stage, which reads the line's neighbours: in a short
+    document beside a widget the stage is unsure of plain sentences. A run of consecutive
+    repeated lines (a site's appeal, footer or newsletter box) goes whole when most of its
+    lines reach ``floor``, a lone repeated line when it does: a sentence the line model is
+    sure of (a quote carried by many reports) stays. A document made mostly of repeated lines
+    is itself a copy (a page fetched twice, a syndicated story) and is left be.
     """
     counts = np.asarray(repeated)
     if not len(counts):
         return
     spans = spans or _one(len(counts))
+    line_p = verdicts.score if line_p is None else line_p
     copies = (np.add.reduceat(np.where(counts > 0, words, 0.0), spans.starts)
               > MAX_REPEATED_SHARE * np.add.reduceat(words, spans.starts))
     boiler, reason = verdicts.boilerplate, verdicts.reason
     for start, end in runs(counts > 0, spans.starts):
-        unsure = np.count_nonzero(verdicts.score[start:end] >= floor)
+        unsure = np.count_nonzero(line_p[start:end] >= floor)
         if counts[start] and not copies[spans.doc[start]] and 2 * unsure > end - start:
             for i in range(start, end):
                 if not boiler[i]:
@@ -247,6 +251,7 @@ def decode(
     repeated: Sequence[int] | None = None,
     spans: Spans | None = None,
     repeated_floor: float = 0.1,
+    line_p: np.ndarray | None = None,
 ) -> Verdicts:
     """Run the decoding steps in order and return the verdicts on the non-blank lines
     ``texts``, each named and kept or not.
@@ -254,12 +259,13 @@ def decode(
     ``stage_p``: the sequence stage's P(boilerplate); ``labels``: scores.likeliest_labels;
     ``words``: line_lengths of the lines. ``repeated`` gives, per line, in how many documents
     of its site it recurs (0: not repeated). ``spans``: the documents the lines are, end to
-    end (one if None); ``repeated_floor``: the probability from which a repeated line goes.
+    end (one if None); ``repeated_floor``: the line model's probability (``line_p``) from
+    which a repeated line goes.
     """
     spans = spans or _one(len(texts))
     verdicts = stage_verdicts(stage_p, drop_thresholds(words, threshold, word_cost))
     if repeated is not None:
-        revise_with_repetition(verdicts, words, repeated, spans, repeated_floor)
+        revise_with_repetition(verdicts, words, repeated, spans, repeated_floor, line_p)
     apply_line_rules(verdicts, hits)
     expand_blocks(verdicts, hits, spans)
     assign_labels(verdicts, labels)

@@ -13,7 +13,7 @@ from cleaner.decode import Spans, Verdicts, decode, drop_thresholds, line_length
 from cleaner.document import LABELS, Result
 from cleaner.extract import NO_TEXT_EXTRACTED, html_to_text
 from cleaner.features import line_count_rows
-from cleaner.model import Model
+from cleaner.model import Model, sigmoid
 from cleaner.options import (
     check_patterns,
     check_preset,
@@ -190,7 +190,8 @@ class Cleaner:
             titled = self.model.title_probability(features[may_stay]) >= 0.5
             labels[may_stay, 0] = np.where(titled, _TITLE, _CONTENT)
         verdicts = decode(texts, hits, stage_p, labels, self.threshold, self.word_cost,
-                          self.keep, words, repeated, spans, self.model.repeated_floor)
+                          self.keep, words, repeated, spans, self.model.repeated_floor,
+                          sigmoid(scores.logits))
         dropped = [i for i, (reason, keep) in enumerate(zip(verdicts.reason, verdicts.keep))
                    if reason == "sequence" and not keep]
         for i, why in zip(dropped, weighed_most(self.model.stage, features[dropped])):

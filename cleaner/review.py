@@ -18,6 +18,11 @@ from pathlib import Path, PurePath
 from cleaner.document import LABELS
 from cleaner.repetition import site_of_path
 
+#: Reasons of lines the threshold decided (the sequence stage; "model" and "context" in reports
+#: of versions before it): the only ones a threshold's nearness makes risky, where a rule, a
+#: block or repetition decided the others whatever their score.
+BY_THRESHOLD = ("sequence", "model", "context")
+
 #: Statuses of a report record that stand for documents (``up to date`` stands for several).
 STATUSES = ("cleaned", "flagged", "skipped", "failed", "ignored", "up to date")
 
@@ -162,7 +167,7 @@ class Review:
             key = (label, " ".join(text.split()))
             self.recurring.add(key, 0 if key in seen_lines else 1, 1)
             seen_lines.add(key)
-            if label in self.risky:
+            if label in self.risky and item["reason"].split(":")[0] in BY_THRESHOLD:
                 self.risky[label].add(float(item["score"]), (item, record))
 
     def sample(self) -> list[dict]:

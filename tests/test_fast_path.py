@@ -107,7 +107,8 @@ def test_batch_scores_equal_per_line_scores(cleaner: Cleaner):
         idx, val = _plain_features(text, hit)
         expected = model.line_w[idx].astype(np.float64) @ val + model.line_b[0]
         kinds = val.astype(np.float64) @ model.kind_w[:, idx].T.astype(np.float64) + model.kind_b
-        assert logit == pytest.approx(expected, abs=1e-5)
+        # float32 weights summed in another order: the error grows with the logit's size
+        assert logit == pytest.approx(expected, rel=1e-6, abs=1e-5)
         np.testing.assert_allclose(probs, softmax(kinds), atol=1e-6)
     empty = model.score_lines([], [])
     assert empty[0].shape == (0,) and empty[1].shape == (0, len(LABELS))
@@ -131,8 +132,9 @@ def test_a_batch_of_documents_decides_each_as_if_alone(cleaner: Cleaner):
     texts = [p.read_text(encoding="utf-8") for p in samples]
     texts += ["", "\n \n", "Share on Facebook | X | WhatsApp\n",  # blank, one boilerplate line
               "\n".join(LINES) + "\n", "Oops! Something went wrong.\nPlease try again later.\n"]
-    block = ("The Gazette is delivered by boat every Thursday.\n"
-             "Letters for the editor can be left at the shop on the pier.\n")
+    block = ("Our reporters have covered the islands and the harbour towns since 1887.\n"
+             "The Gazette is published every Thursday and delivered by boat to the outer "
+             "islands.\n")  # a site's footer, as in test_repetition
     site = count_repeats([("s", f"Report {i} from the harbour.\n{block}") for i in range(12)])
     texts += [f"{texts[0]}\n{block}", f"{block}\n{texts[2]}"]
     # Every other document has its site's evidence, and both that end with or start with the

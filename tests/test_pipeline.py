@@ -128,12 +128,8 @@ def test_cleaning_cleaned_samples_removes_nothing_more():
             _second_pass(path.read_text(encoding="utf-8"), cleaner)
     # Not vacuous: a page mixing lines of the samples and articles, where a line goes only in
     # a later round, once the boilerplate around it is gone (found by sampling their lines).
-    mixed = "\n".join(["", "", "Publicidad", "Why a Dutch oven?",
-                       "Die Umleitung führt über Kirchwalde und verlängert den Weg für Pendler "
-                       "um bis zu zwölf Kilometer. Besonders betroffen sind Schulbusse und "
-                       "Landwirte.", "Saltar al contenido", "", "",
-                       "Vecinos recorren los nuevos puestos el día de la reapertura. Foto: "
-                       "Ayuntamiento de Torreblanca"])
+    mixed = "\n".join(["X", "Your email address", "Verarbeitung", "",
+                       "«На этот раз нам нужны сроки и деньги», — говорит он."])
     first = _second_pass(mixed, _WIDE)
     assert any(d.reason.endswith(":again") for d in first.decisions)
 

@@ -117,7 +117,7 @@ def test_a_correction_from_the_page_retrains_the_model(page, reviewed: Path):
     file trains a model that keeps it. A kept line marked wrongly kept and a recurring line
     chosen as a rule export in the formats train --extra and --patterns read."""
     removed = [(item, r) for r in _records(reviewed) for item in r["removed"]
-               if item["reason"] == "model"]
+               if item["reason"].startswith("sequence")]
     item, record = min(removed, key=lambda pair: pair[0]["score"])
     page.click("#tabs button[data-tab=documents]")
     page.fill("#f-search", item["text"])

@@ -334,9 +334,10 @@ the line alone and a kind model naming one of the {len(manifest['labels'])} labe
 sequence stage, gradient-boosted trees ({len(info.get('stage_features', []))} features) that
 read each line's outputs and shape with those of the {WINDOW} lines each way and its place in
 the document, and give the one P(boilerplate) the threshold applies to. Named rules decide
-whole lines they match and bound blocks (opener to closer); a line recurring across a site's
-documents goes unless the stage holds it to be article (repeated floor
-{manifest.get('repeated_floor', '?')}). See `cleaner/sequence.py` and `cleaner/decode.py`.
+whole lines they match (not table rows) and bound blocks (opener to closer); a line recurring
+across a site's documents goes unless the line model, reading it alone, holds it to be article
+(repeated floor {manifest.get('repeated_floor', '?')}). See `cleaner/sequence.py` and
+`cleaner/decode.py`.
 
 ## Data (train part only)
 - Real pages of `../shared/corpora` (WCXB dev, CC-BY-4.0; trafilatura's evaluation pages,
@@ -346,15 +347,15 @@ documents goes unless the stage holds it to be article (repeated floor
   lines take the team's earlier labels (`data/labels/lines.tsv`), else alignment with the
   page's ground truth (noisy); and the team-labelled paragraphs of the rest of the pages
   ({lines.get('wcxb', 0) + lines.get('traf', 0)} lines). The sequence stage learns from the
-  real pages alone (and from each read page, its article lines alone and a short run of
-  them), on line-model outputs predicted out of fold.
+  real pages, from each read page its article lines alone and a short run of them, and from
+  the team's short articles with lines inserted, on line-model outputs predicted out of fold.
 - ui-strings ({lines.get('ui-strings', 0)} strings of web software in
   {', '.join(sorted(UI_LANGUAGES))}).
 - The team's written lines in `data/lines/` ({lines.get('team', 0)} lines, every label, with
   hard negatives) and article bodies in `data/articles/`.
 - Documents composed from WCXB main texts and the team's bodies with real and written
   boilerplate blocks inserted where pages put them ({sources.get('documents', '?')} training
-  documents in all), for the line and kind models.
+  documents in all); the stage takes only those made of the team's articles.
 - Held out from training, for the figures below: every source is split by a hash of its site,
   block, file or catalog key (about 20%), never by line (`cleaner.training.corpora.is_heldout`).
 

@@ -7,15 +7,16 @@ Sources (see data/README.md):
 2. ui-strings rows, in the languages of the training articles;
 3. the team's written lines, ``data/lines/<lang>.tsv`` (label TAB text; blank line = block);
 4. documents composed from article bodies (``data/articles`` and the WCXB main texts) with real
-   and written boilerplate blocks inserted where pages put them, so the context step sees
-   blocks and lone lines.
+   and written boilerplate blocks inserted where pages put them, so the models see blocks and
+   lone lines.
 
 Three models are fitted (see model.Model): the line model on every labelled line, the kind model
 on every finely labelled line, and the sequence stage on the line and kind models' outputs
-predicted out of fold for the lines of real documents (the corpora's pages), so it learns how
-far to trust them given the lines around. A line is dropped when the stage's probability
-reaches the threshold, the lowest that keeps ``keep_target`` of the article lines of real
-documents out of fold (choose_threshold)."""
+predicted out of fold for the lines of real documents (the corpora's pages, and the team's
+short articles composed with lines), so it learns how far to trust them given the lines
+around. A line is dropped when the stage's probability reaches the threshold, the lowest that
+keeps ``keep_target`` of the article lines of the pages the team read whole, out of fold
+(choose_threshold)."""
 
 from __future__ import annotations
 
@@ -524,19 +525,25 @@ def fit(docs: list[TrainDoc], lines: list[LabelledText], settings: Settings, log
     # The stage reads real pages, and from each page the team read whole its article lines
     # alone and a short run of them: what the output shows when it is decided again, and what
     # a user feeding clean text gives (a short real page is mostly junk, so without them the
-    # stage took a short clean article for one). Composed documents are left out: they
-    # flatter what spots "from another page" and cost real text its keep (issue 24).
-    real = [i for i, d in enumerate(docs) if d.real] or list(range(len(docs)))
-    views = [(docs[i], stack.doc_hits[i], stack.doc_rows[i]) for i in real]
+    # stage took a short clean article for one). Of the composed documents, only the team's
+    # short articles in six languages with lines inserted: a short article beside a widget
+    # is common input, and real pages hold few articles in Russian or Spanish. Those composed
+    # from the corpora's pages are left out: they flatter what spots "from another page" and
+    # cost real text its keep (issue 24).
+    real = [i for i, d in enumerate(docs) if d.real]
+    team = [i for i, d in enumerate(docs) if d.source == "composed" and d.site is None]
+    pages = real or list(range(len(docs)))  # without the corpora, every document
+    views = [(docs[i], stack.doc_hits[i], stack.doc_rows[i]) for i in pages]
     rng = random.Random(settings.seed)
     views += [view for i in real if docs[i].read
               for view in _article_views(docs[i], stack.doc_hits[i], stack.doc_rows[i], rng)]
+    views += [(docs[i], stack.doc_hits[i], stack.doc_rows[i]) for i in (team if real else [])]
     rows = np.concatenate([r for _, _, r in views])
     x = stage_features([d for d, _, _ in views], [h for _, h, _ in views], oof[rows],
                        oof_kind[rows])
     y, folds = stack.y[rows], stack.folds[rows]
     on_page = np.zeros(len(rows), dtype=bool)  # the pages themselves: what the threshold keeps
-    on_page[:sum(len(stack.doc_rows[i]) for i in real)] = True
+    on_page[:sum(len(stack.doc_rows[i]) for i in pages)] = True
     stage_p = np.zeros(len(rows))
     for k in range(N_FOLDS):
         fit_rows = (y >= 0) & (folds != k)
@@ -555,9 +562,11 @@ def fit(docs: list[TrainDoc], lines: list[LabelledText], settings: Settings, log
     on_read = on_real & read if (on_real & read).any() else on_real
     threshold = choose_threshold(stage_p[on_read], y[on_read], ruled[on_read],
                                  settings.keep_target, log)
-    # Recurring across a site is evidence of its own: a repeated line goes unless the stage
-    # holds it to be article as surely as it holds nine article lines in ten.
-    repeated_floor = float(np.quantile(stage_p[on_real & (y == 0)], 0.9)) if on_real.any() \
+    # Recurring across a site is evidence about the line itself: a repeated line goes unless
+    # the line model, reading it alone, holds it to be article as surely as it holds nine
+    # article lines of real pages in ten.
+    line_p = sigmoid(oof[rows])
+    repeated_floor = float(np.quantile(line_p[on_real & (y == 0)], 0.9)) if on_real.any() \
         else 0.1
     log(f"sequence stage fitted on {int((y >= 0).sum())} lines of {len(views)} documents "
         f"({len(real)} pages); threshold {threshold}")
