@@ -246,7 +246,11 @@ def against(baseline: Path, src: Path, tmp: Path, runs: int) -> list[tuple[str, 
         for i in range(runs):
             for code, times in ((baseline, before), (None, after)):
                 out = tmp / f"{'before' if code else 'after'}{jobs}_{i}"
-                times.append(timed(CLI + [str(src), "-o", str(out), "--jobs", jobs], code=code))
+                # each checkout with its own model (an editable install maps cleaner.models to
+                # this checkout's models/ whatever PYTHONPATH says)
+                own = ["--model", str(baseline / "models" / "cleaner.npz")] if code else []
+                times.append(timed(CLI + [str(src), "-o", str(out), "--jobs", jobs, *own],
+                                   code=code))
         rows.append((f"`--jobs {jobs}` {what} s, {baseline.name} → this checkout (ratio)",
                      f"{med(t[k] for t in before):.2f} → {med(t[k] for t in after):.2f} "
                      f"({med(b[k] / a[k] for b, a in zip(before, after)):.2f}×)"))

@@ -27,7 +27,7 @@ from cleaner.repetition import SiteRepeats
 from cleaner.rules import RuleSet
 from cleaner.scores import LineScorer, LineScores, likeliest_labels
 from cleaner.segment import blank_lines, render, shown_lines, split_lines
-from cleaner.sequence import own_columns, sequence_features, shape_columns, weighed_most
+from cleaner.sequence import LineColumns, Reading, parts, weighed_most
 
 _TITLE, _CONTENT = LABELS.index("title"), LABELS.index("content")
 
@@ -179,23 +179,30 @@ class Cleaner:
         round (``again``) keeps only the verdicts of the lines that go, so it does not name
         the article lines."""
         hits = scores.hits
-        own = own_columns(scores.logits, scores.kind_p,
-                          shape_columns(line_count_rows(texts)), rule_codes(hits))
-        features = sequence_features(own, words, numbers, spans.starts)
-        stage_p = self.model.stage_probability(features)
+        own = LineColumns(scores.logits, scores.kind_p, line_count_rows(texts), rule_codes(hits))
+
+        read = Reading(own, words, numbers, spans.starts).rows  # the stage's input of lines
+        limits = drop_thresholds(words, self.threshold, self.word_cost)
+        stage_p, titled = np.zeros(len(texts)), np.zeros(len(texts), dtype=bool)
+        for part in parts(np.arange(len(texts))):
+            x = read(part)
+            stage_p[part] = self.model.stage_probability(x)
+            if not again:  # a line that may stay: title or content?
+                stay = stage_p[part] < limits[part]
+                titled[part[stay]] = self.model.title_probability(x[stay]) >= 0.5
         labels = likeliest_labels(scores.kind_p)  # the article one: title or content, as read
         if not again:
-            may_stay = np.flatnonzero(
-                stage_p < drop_thresholds(words, self.threshold, self.word_cost))
-            titled = self.model.title_probability(features[may_stay]) >= 0.5
-            labels[may_stay, 0] = np.where(titled, _TITLE, _CONTENT)
+            may_stay = stage_p < limits
+            labels[may_stay, 0] = np.where(titled[may_stay], _TITLE, _CONTENT)
         verdicts = decode(texts, hits, stage_p, labels, self.threshold, self.word_cost,
                           self.keep, words, repeated, spans, self.model.repeated_floor,
                           sigmoid(scores.logits))
-        dropped = [i for i, (reason, keep) in enumerate(zip(verdicts.reason, verdicts.keep))
-                   if reason == "sequence" and not keep]
-        for i, why in zip(dropped, weighed_most(self.model.stage, features[dropped])):
-            verdicts.reason[i] = f"sequence:{why}"
+        dropped = np.array([i for i, (reason, keep) in enumerate(zip(verdicts.reason,
+                                                                      verdicts.keep))
+                            if reason == "sequence" and not keep], dtype=np.int64)
+        for part in parts(dropped):
+            for i, why in zip(part.tolist(), weighed_most(self.model.stage, read(part))):
+                verdicts.reason[i] = f"sequence:{why}"
         if self.patterns:
             self._apply_patterns(verdicts, texts)
         return verdicts

@@ -50,14 +50,27 @@ def feature_names() -> tuple[str, ...]:
             "doc_boiler_share", "words_share_before", "words_share_after")
 
 
-def own_columns(logits: np.ndarray, kind_p: np.ndarray, shape: np.ndarray,
-                rule: np.ndarray) -> np.ndarray:
-    """The OWN_FEATURES of each line, one row a line: its clipped logit, label probabilities,
-    shape_columns, and ``rule`` (0 none, 1 a whole-line rule, 2 an opener, 3 a closer)."""
-    z = np.clip(np.asarray(logits, dtype=np.float64), -_CLIP, _CLIP)
-    rule = np.asarray(rule)
-    return np.column_stack([z, np.asarray(kind_p, dtype=np.float64), shape,
-                            rule > 0, rule == 2, rule == 3])
+class LineColumns:
+    """Each line's OWN_FEATURES, made for the lines asked (``columns[rows]``): its clipped
+    logit, label probabilities, shape_columns, and rule (0 none, 1 a whole-line rule, 2 an
+    opener, 3 a closer). Made when asked, so that a document of 300,000 lines is never held
+    as one matrix of them (70 MB)."""
+
+    def __init__(self, logits: np.ndarray, kind_p: np.ndarray, counts: np.ndarray,
+                 rule: np.ndarray) -> None:
+        self.z = np.clip(np.asarray(logits, dtype=np.float64), -_CLIP, _CLIP)
+        self.kind_p = np.asarray(kind_p)
+        self.counts = np.asarray(counts)  # features.line_count_rows of the lines
+        self.rule = np.asarray(rule)
+
+    def __len__(self) -> int:
+        return len(self.z)
+
+    def __getitem__(self, rows: np.ndarray) -> np.ndarray:
+        rule = self.rule[rows]
+        return np.column_stack([self.z[rows], self.kind_p[rows].astype(np.float64),
+                                shape_columns(self.counts[rows]), rule > 0, rule == 2,
+                                rule == 3])
 
 
 #: shape_columns' columns (OWN_FEATURES from log_words to pipe).
@@ -99,49 +112,89 @@ def shape_columns(counts: np.ndarray) -> np.ndarray:
     return out
 
 
-def sequence_features(own: np.ndarray, words: np.ndarray, numbers: np.ndarray,
-                      starts: np.ndarray) -> np.ndarray:
+def sequence_features(own: LineColumns, words: np.ndarray, numbers: np.ndarray,
+                      starts: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
     """The stage's input: one row a line of a batch of documents (``starts``: each document's
-    first row), from the lines' OWN_FEATURES rows ``own``, their ``words`` (whole numbers, so
+    first row), from the lines' OWN_FEATURES ``own``, their ``words`` (whole numbers, so
     that sums over a batch are exact) and their ``numbers`` in their texts (blank lines
     between them count). Every value comes from the line's own document alone, so a line's
-    row is the same in any batch."""
-    n = len(own)
-    if not n:
-        return np.zeros((0, len(feature_names())))
-    starts = np.asarray(starts, dtype=np.int64)
-    sizes = np.diff(np.append(starts, n))
-    doc = np.repeat(np.arange(len(starts)), sizes)
-    first, last = starts[doc], (starts + sizes - 1)[doc]
-    rows = np.arange(n)
-    pos, size = rows - first, last - first + 1
-    z = own[:, _AT["z"]]
-    words = np.asarray(words, dtype=np.float64)
-    cols = [own]
-    picks = [_AT[name] for name in _NEIGHBOUR]
-    before, after = [], []
-    for k in (*range(-WINDOW, 0), *range(1, WINDOW + 1)):
-        there = rows + k
-        inside = (there >= first) & (there <= last)
-        values = np.where(inside[:, None], own[np.clip(there, 0, n - 1)][:, picks], np.nan)
-        cols += [inside[:, None].astype(np.float64), values]
-        (before if k < 0 else after).append(np.where(inside, z[np.clip(there, 0, n - 1)], np.nan))
-    summary = [*_window_summary(np.column_stack(before)),
-               *_window_summary(np.column_stack(after))]
-    gap = np.diff(numbers) > 1
-    doc_z = np.add.reduceat(z, starts) / sizes
-    doc_boiler = np.add.reduceat((z > 0).astype(np.float64), starts) / sizes
-    doc_words = np.add.reduceat(words, starts)
-    cum = np.cumsum(words) - np.repeat(np.cumsum(words)[starts] - words[starts], sizes)
-    blank_before = np.concatenate([[True], gap]) | (pos == 0)
-    blank_after = np.concatenate([gap, [True]]) | (pos == size - 1)
-    cols += [np.column_stack([
-        *summary, pos / np.maximum(size - 1, 1), np.minimum(pos, 20),
-        np.minimum(size - 1 - pos, 20), np.log1p(size), np.log1p(_run_lengths(z > 0, starts)),
-        blank_before, blank_after, doc_z[doc], doc_boiler[doc],
-        (cum - words) / np.maximum(doc_words[doc], 1),
-        (doc_words[doc] - cum) / np.maximum(doc_words[doc], 1)])]
-    return np.column_stack(cols)
+    row is the same in any batch. ``rows``: the lines whose rows to make (all if None)."""
+    return Reading(own, words, numbers, starts).rows(rows)
+
+
+class Reading:
+    """A batch of documents as the stage reads them: what each line's document holds is
+    summed once, and ``rows`` makes the stage's input for the lines asked, so that a long
+    document is read a part at a time (see parts)."""
+
+    def __init__(self, own: LineColumns, words: np.ndarray, numbers: np.ndarray,
+                 starts: np.ndarray) -> None:
+        n = len(own)
+        self.own = own
+        self.starts = starts = np.asarray(starts, dtype=np.int64)
+        self.sizes = sizes = np.diff(np.append(starts, n))
+        self.doc = np.repeat(np.arange(len(starts)), sizes)
+        z = own.z
+        self.words = words = np.asarray(words, dtype=np.float64)
+        self.gap = np.diff(numbers) > 1
+        self.doc_z = np.add.reduceat(z, starts) / sizes if n else np.zeros(0)
+        self.doc_boiler = (np.add.reduceat((z > 0).astype(np.float64), starts) / sizes
+                           if n else np.zeros(0))
+        self.doc_words = np.add.reduceat(words, starts) if n else np.zeros(0)
+        self.cum = (np.cumsum(words) - np.repeat(np.cumsum(words)[starts] - words[starts], sizes)
+                    if n else np.zeros(0))
+        self.run = _run_lengths(z > 0, starts) if n else np.zeros(0)
+
+    def rows(self, rows: np.ndarray | None = None) -> np.ndarray:
+        """The stage's input rows of the lines ``rows`` (all if None), in that order."""
+        own, n = self.own, len(self.own)
+        rows = np.arange(n) if rows is None else np.asarray(rows, dtype=np.int64)
+        if not len(rows):
+            return np.zeros((0, len(feature_names())))
+        d = self.doc[rows]
+        first, size = self.starts[d], self.sizes[d]
+        last, pos = first + size - 1, rows - first
+        offsets = np.array([*range(-WINDOW, 0), *range(1, WINDOW + 1)])
+        low, high = max(int(rows.min()) - WINDOW, 0), min(int(rows.max()) + WINDOW, n - 1)
+        if high - low < 3 * len(rows):  # a run of lines: their span
+            needed = np.arange(low, high + 1)
+        else:  # lines here and there: each with its neighbours, once
+            needed = np.unique(np.clip(np.concatenate([rows, (rows[:, None] + offsets).ravel()]),
+                                       0, n - 1))
+        made = own[needed]
+        cols = [made[np.searchsorted(needed, rows)]]
+        picks = [_AT[name] for name in _NEIGHBOUR]
+        before, after = [], []
+        for k in offsets.tolist():
+            there = rows + k
+            inside = (there >= first) & (there <= last)
+            near = np.clip(there, 0, n - 1)
+            values = np.where(inside[:, None], made[np.searchsorted(needed, near)][:, picks],
+                              np.nan)
+            cols += [inside[:, None].astype(np.float64), values]
+            (before if k < 0 else after).append(np.where(inside, own.z[near], np.nan))
+        summary = [*_window_summary(np.column_stack(before)),
+                   *_window_summary(np.column_stack(after))]
+        blank_before = np.concatenate([[True], self.gap])[rows] | (pos == 0)
+        blank_after = np.concatenate([self.gap, [True]])[rows] | (pos == size - 1)
+        words, cum, doc_words = self.words[rows], self.cum[rows], self.doc_words[d]
+        cols += [np.column_stack([
+            *summary, pos / np.maximum(size - 1, 1), np.minimum(pos, 20),
+            np.minimum(size - 1 - pos, 20), np.log1p(size), np.log1p(self.run[rows]),
+            blank_before, blank_after, self.doc_z[d], self.doc_boiler[d],
+            (cum - words) / np.maximum(doc_words, 1),
+            (doc_words - cum) / np.maximum(doc_words, 1)])]
+        return np.column_stack(cols)
+
+
+#: Lines read at a time (their rows: about 4 MB), so that memory does not grow with a
+#: document's length.
+PART_LINES = 4096
+
+
+def parts(rows: np.ndarray, size: int = PART_LINES) -> list[np.ndarray]:
+    """``rows`` in consecutive parts of at most ``size``."""
+    return [rows[i:i + size] for i in range(0, len(rows), size)] or [rows[:0]]
 
 
 def _window_summary(z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -11,8 +11,9 @@ from cleaner.sequence import (
     GROUPS,
     OWN_FEATURES,
     Forest,
+    LineColumns,
     feature_names,
-    own_columns,
+    parts,
     sequence_features,
     shape_columns,
     weighed_most,
@@ -27,13 +28,12 @@ def _own(texts: list[str], seed: int = 0) -> np.ndarray:
     rng = np.random.default_rng(seed)
     kind_p = rng.dirichlet(np.ones(len(LABELS)), size=len(texts))
     rules = rng.integers(0, 4, size=len(texts))
-    return own_columns(rng.normal(0, 3, len(texts)), kind_p,
-                       shape_columns(line_count_rows(texts)), rules)
+    return LineColumns(rng.normal(0, 3, len(texts)), kind_p, line_count_rows(texts), rules)
 
 
 def test_feature_names_match_the_columns():
     own = _own(TEXTS)
-    assert own.shape == (len(TEXTS), len(OWN_FEATURES))
+    assert own[np.arange(len(TEXTS))].shape == (len(TEXTS), len(OWN_FEATURES))
     x = sequence_features(own, np.arange(len(TEXTS), dtype=float),
                           np.arange(1, len(TEXTS) + 1), np.array([0]))
     assert x.shape == (len(TEXTS), len(feature_names()))
@@ -45,9 +45,28 @@ def test_a_batch_gives_each_document_its_own_rows():
     words = np.array([len(t.split()) for t in TEXTS], dtype=float)
     numbers = np.array([1, 2, 4, 5, 6, 1, 2, 3, 5, 6, 7])
     batch = sequence_features(own, words, numbers, np.array([0, 5, 8]))
-    alone = [sequence_features(own[a:b], words[a:b], numbers[a:b], np.array([0]))
+    alone = [sequence_features(LineColumns(own.z[a:b], own.kind_p[a:b], own.counts[a:b],
+                                           own.rule[a:b]), words[a:b], numbers[a:b], np.array([0]))
              for a, b in ((0, 5), (5, 8), (8, 11))]
     assert np.array_equal(batch, np.vstack(alone), equal_nan=True)
+
+
+def test_the_rows_of_some_lines_are_those_lines_rows_of_the_whole_batch():
+    """A long document is read a part at a time: rows made for some lines, in parts of any
+    size, are the same bytes as those lines' rows made all at once."""
+    own = _own(TEXTS)
+    words = np.array([len(t.split()) for t in TEXTS], dtype=float)
+    numbers = np.array([1, 2, 4, 5, 6, 1, 2, 3, 5, 6, 7])
+    starts = np.array([0, 5, 8])
+    whole = sequence_features(own, words, numbers, starts)
+    some = np.array([0, 4, 5, 7, 10])
+    assert np.array_equal(sequence_features(own, words, numbers, starts, some), whole[some],
+                          equal_nan=True)
+    pieces = [sequence_features(own, words, numbers, starts, part)
+              for part in parts(np.arange(len(TEXTS)), 4)]
+    assert [len(p) for p in pieces] == [4, 4, 3]
+    assert np.array_equal(np.vstack(pieces), whole, equal_nan=True)
+    assert sequence_features(own, words, numbers, starts, some[:0]).shape == (0, whole.shape[1])
 
 
 def test_a_line_at_the_edge_has_no_neighbour_there():

@@ -36,7 +36,7 @@ from cleaner.document import ARTICLE_LABELS, LABELS, Line
 from cleaner.features import LineFeaturizer, line_count_rows
 from cleaner.model import Model, sigmoid
 from cleaner.rules import RuleSet
-from cleaner.sequence import Forest, feature_names, own_columns, sequence_features, shape_columns
+from cleaner.sequence import Forest, LineColumns, feature_names, sequence_features
 from cleaner.training.labels import (
     READ_FILE,
     Labels,
@@ -491,8 +491,7 @@ def stage_features(docs: Sequence[TrainDoc], hits: Sequence[Sequence], logits: n
     ``hits`` and line-model outputs, as the pipeline makes them."""
     texts = [line.text for d in docs for line in d.lines]
     flat_hits = [hit for doc_hits in hits for hit in doc_hits]
-    own = own_columns(logits, kind_p, shape_columns(line_count_rows(texts)),
-                      rule_codes(flat_hits))
+    own = LineColumns(logits, kind_p, line_count_rows(texts), rule_codes(flat_hits))
     sizes = np.array([len(d.lines) for d in docs])
     numbers = np.concatenate([line_numbers(d.lines) for d in docs])
     return sequence_features(own, line_lengths(texts), numbers, np.cumsum(sizes) - sizes)
