@@ -29,8 +29,9 @@ class Settings:
     team_body_repeats: int = 12
     keep_target: float = 0.995   # article lines kept out of fold at the chosen threshold
     # The sequence stage: gradient-boosted trees (scikit-learn's HistGradientBoosting).
-    stage_trees: int = 150
+    stage_trees: int = 100
     stage_leaves: int = 31
     stage_depth: int = 8
     stage_rate: float = 0.08
     stage_min_leaf: int = 40
+    title_trees: int = 40        # the title forest's (title or content, of lines that stay)

@@ -446,9 +446,11 @@ def _kind_probabilities(model, x) -> np.ndarray:
     return out
 
 
-def _fit_stage(x: np.ndarray, y: np.ndarray, settings: Settings) -> Forest:
-    """The stage's trees fitted to ``y``; one leaf, the share of positives, where ``y`` holds
-    a single class (a slice of the data too small to learn from)."""
+def _fit_stage(x: np.ndarray, y: np.ndarray, settings: Settings,
+               trees: int | None = None) -> Forest:
+    """The stage's trees (``trees``, else settings.stage_trees) fitted to ``y``; one leaf, the
+    share of positives, where ``y`` holds a single class (a slice of the data too small to
+    learn from)."""
     from sklearn.ensemble import HistGradientBoostingClassifier
 
     y = np.asarray(y, dtype=int)
@@ -456,7 +458,7 @@ def _fit_stage(x: np.ndarray, y: np.ndarray, settings: Settings) -> Forest:
         share = float(np.clip(y.mean() if len(y) else 0.0, 1e-6, 1 - 1e-6))
         return Forest.constant(float(np.log(share / (1 - share))))
     return Forest.from_sklearn(HistGradientBoostingClassifier(
-        max_iter=settings.stage_trees, max_leaf_nodes=settings.stage_leaves,
+        max_iter=trees or settings.stage_trees, max_leaf_nodes=settings.stage_leaves,
         max_depth=settings.stage_depth, learning_rate=settings.stage_rate,
         min_samples_leaf=settings.stage_min_leaf, l2_regularization=1.0, early_stopping=False,
         random_state=settings.seed).fit(x, y))
@@ -551,7 +553,7 @@ def fit(docs: list[TrainDoc], lines: list[LabelledText], settings: Settings, log
     stage = _fit_stage(x[y >= 0], y[y >= 0], settings)
     kinds = np.array([k or "" for d, _, _ in views for k in (d.kinds or [None] * len(d.lines))])
     article = np.isin(kinds, ("title", "content"))  # where the team named the article line
-    heading = _fit_stage(x[article], kinds[article] == "title", settings)
+    heading = _fit_stage(x[article], kinds[article] == "title", settings, settings.title_trees)
     ruled = np.array([hit.rule is not None for _, h, _ in views for hit in h])
     on_real = on_page & (y >= 0)
     # The threshold is set on the pages the team read whole where there are some: alignment
