@@ -33,10 +33,10 @@ def page_data(review: Review, report: str, kept: dict[int, list[str] | None]) ->
     each sampled document (by its place in review.sample()), or None when they are unknown."""
     sample = review.sample()
     docs = [_document(record, kept.get(i)) for i, record in enumerate(sample)]
-    where: dict[tuple[str, str], int] = {}
+    where: dict[tuple[str, str], tuple[int, int]] = {}  # a removed line's first document, line
     for i, record in enumerate(sample):
         for item in record["removed"]:
-            where.setdefault((item["label"], " ".join(item["text"].split())), i)
+            where.setdefault((item["label"], " ".join(item["text"].split())), (i, item["line"]))
     at = {id(record): i for i, record in enumerate(sample)}
     labels = labels_in_order(review.labels)
     return {
@@ -52,7 +52,7 @@ def page_data(review: Review, report: str, kept: dict[int, list[str] | None]) ->
         "failed": review.failed_listed,
         "flagged": review.flagged_listed,
         "recurring": {"approximate": review.recurring.pruned, "labels": {
-            label: [[text, n_docs, n_lines, where.get((label, text), -1)]
+            label: [[text, n_docs, n_lines, *where.get((label, text), (-1, 0))]
                     for text, n_docs, n_lines in rows]
             for label, rows in recurring_by_label(review).items()}},
         "risky": {label: [[item["text"], item["score"], item.get("reason", ""),
