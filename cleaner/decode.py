@@ -49,11 +49,6 @@ def _one(n: int) -> Spans:
     return Spans([0] if n else [], n)
 
 
-def ruled_lines(hits: Sequence[RuleHit]) -> np.ndarray:
-    """Whether a whole-line rule decides each line."""
-    return np.array([hit.rule is not None for hit in hits], dtype=bool)
-
-
 _ROLES = {"opener": 2, "closer": 3}
 
 
