@@ -81,8 +81,9 @@ def _run_bounds(flags: np.ndarray,
     return starts, np.diff(np.append(starts, len(flags)))
 
 
-def _run_lengths(flags: np.ndarray, breaks: np.ndarray | None = None) -> np.ndarray:
-    """For each position, the length of the run of equal flags it belongs to."""
+def run_lengths(flags: np.ndarray, breaks: np.ndarray | None = None) -> np.ndarray:
+    """For each position, the length of the run of equal flags it belongs to (a run also ends
+    where a document begins: ``breaks``)."""
     if not len(flags):
         return np.zeros(0)
     _, lengths = _run_bounds(flags, breaks)
@@ -239,8 +240,7 @@ def decode(
     hits: Sequence[RuleHit],
     stage_p: np.ndarray,
     labels: np.ndarray,
-    threshold: float,
-    word_cost: float,
+    limits: np.ndarray,
     keep: frozenset[str],
     words: np.ndarray,
     repeated: Sequence[int] | None = None,
@@ -252,13 +252,14 @@ def decode(
     ``texts``, each named and kept or not.
 
     ``stage_p``: the sequence stage's P(boilerplate); ``labels``: scores.likeliest_labels;
-    ``words``: line_lengths of the lines. ``repeated`` gives, per line, in how many documents
-    of its site it recurs (0: not repeated). ``spans``: the documents the lines are, end to
-    end (one if None); ``repeated_floor``: the line model's probability (``line_p``) from
-    which a repeated line goes.
+    ``limits``: each line's drop_thresholds; ``words``: line_lengths of the lines.
+    ``repeated`` gives, per line, in how many documents of its site it recurs (0: not
+    repeated). ``spans``: the documents the lines are, end to end (one if None);
+    ``repeated_floor``: the line model's probability (``line_p``) from which a repeated line
+    goes.
     """
     spans = spans or _one(len(texts))
-    verdicts = stage_verdicts(stage_p, drop_thresholds(words, threshold, word_cost))
+    verdicts = stage_verdicts(stage_p, limits)
     if repeated is not None:
         revise_with_repetition(verdicts, words, repeated, spans, repeated_floor, line_p)
     apply_line_rules(verdicts, hits)

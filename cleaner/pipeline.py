@@ -180,7 +180,6 @@ class Cleaner:
         the article lines."""
         hits = scores.hits
         own = LineColumns(scores.logits, scores.kind_p, line_count_rows(texts), rule_codes(hits))
-
         read = Reading(own, words, numbers, spans.starts).rows  # the stage's input of lines
         limits = drop_thresholds(words, self.threshold, self.word_cost)
         stage_p, titled = np.zeros(len(texts)), np.zeros(len(texts), dtype=bool)
@@ -194,9 +193,8 @@ class Cleaner:
         if not again:
             may_stay = stage_p < limits
             labels[may_stay, 0] = np.where(titled[may_stay], _TITLE, _CONTENT)
-        verdicts = decode(texts, hits, stage_p, labels, self.threshold, self.word_cost,
-                          self.keep, words, repeated, spans, self.model.repeated_floor,
-                          sigmoid(scores.logits))
+        verdicts = decode(texts, hits, stage_p, labels, limits, self.keep, words, repeated,
+                          spans, self.model.repeated_floor, sigmoid(scores.logits))
         dropped = np.array([i for i, (reason, keep) in enumerate(zip(verdicts.reason,
                                                                       verdicts.keep))
                             if reason == "sequence" and not keep], dtype=np.int64)

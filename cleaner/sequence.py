@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from cleaner.decode import run_lengths
 from cleaner.document import LABELS
 from cleaner.features import _native
 
@@ -137,13 +138,11 @@ class Reading:
         z = own.z
         self.words = words = np.asarray(words, dtype=np.float64)
         self.gap = np.diff(numbers) > 1
-        self.doc_z = np.add.reduceat(z, starts) / sizes if n else np.zeros(0)
-        self.doc_boiler = (np.add.reduceat((z > 0).astype(np.float64), starts) / sizes
-                           if n else np.zeros(0))
-        self.doc_words = np.add.reduceat(words, starts) if n else np.zeros(0)
-        self.cum = (np.cumsum(words) - np.repeat(np.cumsum(words)[starts] - words[starts], sizes)
-                    if n else np.zeros(0))
-        self.run = _run_lengths(z > 0, starts) if n else np.zeros(0)
+        self.doc_z = np.add.reduceat(z, starts) / sizes
+        self.doc_boiler = np.add.reduceat((z > 0).astype(np.float64), starts) / sizes
+        self.doc_words = np.add.reduceat(words, starts)
+        self.cum = np.cumsum(words) - np.repeat(np.cumsum(words)[starts] - words[starts], sizes)
+        self.run = run_lengths(z > 0, starts)
 
     def rows(self, rows: np.ndarray | None = None) -> np.ndarray:
         """The stage's input rows of the lines ``rows`` (all if None), in that order."""
@@ -207,17 +206,6 @@ def _window_summary(z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     high = np.where(none, np.nan, np.where(there, z, -np.inf).max(axis=1))
     low = np.where(none, np.nan, np.where(there, z, np.inf).min(axis=1))
     return mean, high, low
-
-
-def _run_lengths(flags: np.ndarray, starts: np.ndarray) -> np.ndarray:
-    """For each position, the length of its run of equal flags (runs end at documents' edges)."""
-    begins = np.empty(len(flags), dtype=bool)
-    begins[0] = True
-    begins[1:] = flags[1:] != flags[:-1]
-    begins[starts] = True
-    at = np.flatnonzero(begins)
-    lengths = np.diff(np.append(at, len(flags)))
-    return np.repeat(lengths, lengths).astype(np.float64)
 
 
 @dataclass

@@ -16,7 +16,7 @@ LABELS = np.zeros((5, 2), dtype=np.int8)  # likeliest labels: content / title fo
 def _decode(stage_p, hits=None, threshold=0.5, spans=None):
     n = len(stage_p)
     verdicts = decode(["x"] * n, hits or [PLAIN] * n, np.array(stage_p), LABELS[:n].copy(),
-                      threshold, 0.0, frozenset({"content", "title"}), np.full(n, 3.0),
+                      np.full(n, threshold), frozenset({"content", "title"}), np.full(n, 3.0),
                       spans=spans)
     return verdicts.boilerplate.tolist(), verdicts.reason
 
