@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
-from itertools import chain
+from itertools import chain, compress
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +13,6 @@ import numpy as np
 from cleaner.decode import Spans, Verdicts, decode, drop_thresholds, line_lengths, rule_codes
 from cleaner.document import LABELS, Result
 from cleaner.extract import NO_TEXT_EXTRACTED, html_to_text
-from cleaner.features import line_count_rows
 from cleaner.model import Model, sigmoid
 from cleaner.options import (
     check_patterns,
@@ -97,13 +97,13 @@ class Cleaner:
         if len(evidence) != len(texts):
             raise ValueError(f"{len(texts)} texts but {len(evidence)} repeated-line evidences")
         docs = [split_lines(text) for text in texts]  # each text's lines, blank ones too
-        at = [np.flatnonzero(~blank_lines(lines)) for lines in docs]
-        bodies = [list(map(lines.__getitem__, a.tolist())) for lines, a in zip(docs, at)]
+        blank = [blank_lines(lines) for lines in docs]  # flags, not positions: no int a line
+        bodies = [list(compress(lines, (~b).tolist())) for lines, b in zip(docs, blank)]
         self._scorer.remember(list(chain.from_iterable(bodies)))
         live = [i for i, body in enumerate(bodies) if body]
         results = [Result("", ())] * len(texts)  # a text of blank lines shows nothing
         if live:
-            numbers = np.concatenate([at[i] for i in live]) + 1  # lines are numbered from 1
+            numbers = np.concatenate([np.flatnonzero(~blank[i]) for i in live]) + 1  # from 1
             for i, result in zip(live, self._decide([docs[i] for i in live],
                                                     [bodies[i] for i in live], numbers,
                                                     [evidence[i] for i in live])):
@@ -112,98 +112,114 @@ class Cleaner:
 
     def _decide(self, docs: list[list[str]], bodies: list[list[str]], numbers: np.ndarray,
                 evidence: list[SiteRepeats | None]) -> list[Result]:
+        """The documents' Results: their lines decided (_verdicts), their outputs rendered.
+        ``docs``: every line of each document; ``bodies``: its non-blank lines, whose
+        ``numbers`` (from 1) follow one another, document after document."""
+        spans = Spans.of([len(lines) for lines in bodies])
+        verdicts = self._verdicts(docs, bodies, numbers, spans, evidence)
+        return [Result(render(lines, _kept(len(lines), numbers[s:e], verdicts.keep[s:e])),
+                       verdicts.decisions(numbers[s:e], body, s))
+                for lines, body, s, e in zip(docs, bodies, spans.starts.tolist(),
+                                             spans.ends.tolist())]
+
+    def _verdicts(self, docs: list[list[str]], bodies: list[list[str]], numbers: np.ndarray,
+                  spans: Spans, evidence: list[SiteRepeats | None]) -> Verdicts:
         """Decide every line of the documents, then the kept lines again as the cleaned texts
         show them, until nothing more goes, so that cleaning an output again changes nothing.
 
         Without the boilerplate around it, a line that its context kept (its own score drops it)
         can look different to the context step; it is decided here, once, rather than on the
         next cleaning. A line dropped in such a round says so in its reason (``<reason>:again``).
-        ``docs``: every line of each document; ``bodies``: its non-blank lines, whose
-        ``numbers`` (from 1) follow one another, document after document.
+        Each round holds only its own lines' scores, and none is held once the lines are decided.
         """
-        texts = list(chain.from_iterable(bodies))
-        words = line_lengths(texts)  # the output strips trailing space only: the same words
-        spans = Spans.of([len(lines) for lines in bodies])
-        scores = self._scorer.scores(texts)
-        repeated = _repeated(texts, spans, evidence)
-        verdicts = self._decide_once(texts, numbers, scores, words, spans, repeated)
+        read = self._every_line(bodies, numbers, spans, evidence)
+        verdicts = self._decide_once(read)
         todo = list(range(len(docs)))
         while todo:
-            todo = self._again(docs, spans, verdicts, (texts, numbers, scores, words, repeated),
-                               todo)
-        return [Result(render(lines, _kept(len(lines), numbers[s:e], verdicts.keep[s:e])),
-                       verdicts.decisions(numbers[s:e], body, s))
-                for lines, body, s, e in zip(docs, bodies, spans.starts.tolist(),
-                                             spans.ends.tolist())]
+            read = self._shown(docs, bodies, numbers, spans, verdicts, read, todo)  # last: gone
+            if read is None:
+                break
+            todo = self._again(spans, verdicts, read)
+        return verdicts
 
-    def _again(self, docs: list[list[str]], spans: Spans, verdicts: Verdicts,
-               decided: tuple[list[str], np.ndarray, LineScores, np.ndarray, np.ndarray | None],
-               todo: list[int]) -> list[int]:
-        """Decide the kept lines of the documents ``todo`` again as their outputs show them; the
-        verdicts of the lines that go now replace theirs. The documents that lost a line (none
-        is decided again when its output shows every line as it was). A shown line is its line
-        without trailing space: the same words, the same repetition key."""
-        texts, numbers, scores, words, repeated = decided
-        again, rows, shown_numbers, shown = [], [], [], []
-        for d in todo:
-            s, e = int(spans.starts[d]), int(spans.ends[d])
-            kept = np.flatnonzero(verdicts.keep[s:e]) + s
-            if not len(kept) or (len(kept) == e - s
-                                 and all(t == t.rstrip() for t in texts[s:e])):
-                continue
-            doc_numbers, doc_shown = shown_lines(
-                docs[d], _kept(len(docs[d]), numbers[s:e], verdicts.keep[s:e]))
-            again.append(d)
-            rows.append(kept)
-            shown_numbers.append(doc_numbers)
-            shown += doc_shown
+    def _every_line(self, bodies: list[list[str]], numbers: np.ndarray, spans: Spans,
+                    evidence: list[SiteRepeats | None]) -> _Lines:
+        """The first round's lines: every non-blank line of the documents, scored."""
+        texts = list(chain.from_iterable(bodies))
+        return _Lines(np.arange(len(texts)), texts, numbers, self._scorer.scores(texts),
+                      line_lengths(texts), _repeated(texts, spans, evidence), spans)
+
+    def _shown(self, docs: list[list[str]], bodies: list[list[str]], numbers: np.ndarray,
+               spans: Spans, verdicts: Verdicts, read: _Lines, todo: list[int]) -> _Lines | None:
+        """The kept lines of the documents ``todo`` as their outputs show them: the next round's
+        lines, their scores taken over from the last round's lines ``read`` (which are not read
+        again) where a line shows as it read; None when no document's output shows a line
+        otherwise than it was. A shown line is its line without trailing space: the same words,
+        the same repetition key."""
+        again, sizes, shown_numbers, shown = _outputs(docs, bodies, numbers, spans,
+                                                      verdicts.keep, todo)
         if not again:
-            return []
-        at = np.concatenate(rows)
-        shown_scores = self._scorer.scores(shown, ([texts[i] for i in at], scores.take(at)))
-        round_ = self._decide_once(shown, np.concatenate(shown_numbers), shown_scores,
-                                   words[at], Spans.of([len(r) for r in rows]),
-                                   None if repeated is None else repeated[at], again=True)
+            return None
+        chosen = np.zeros(len(verdicts.keep), dtype=bool)  # the lines of those documents
+        for d in again:
+            chosen[spans.starts[d]:spans.ends[d]] = True
+        at = np.flatnonzero(chosen & verdicts.keep)
+        rows = np.searchsorted(read.at, at)  # the kept lines were all read
+        scores = self._scorer.scores(shown, ([read.texts[i] for i in rows],
+                                             read.scores.narrow(rows)))
+        return _Lines(at, shown, shown_numbers, scores, read.words[rows],
+                      None if read.repeated is None else read.repeated[rows], Spans.of(sizes))
+
+    def _again(self, spans: Spans, verdicts: Verdicts, read: _Lines) -> list[int]:
+        """Decide the lines ``read`` again; the verdicts of the lines that go now replace theirs.
+        The documents that lost a line."""
+        round_ = self._decide_once(read, again=True)
         gone = np.flatnonzero(~round_.keep).tolist()
-        for j, i in zip(gone, at[gone].tolist()):
+        for j, i in zip(gone, read.at[gone].tolist()):
             verdicts.score[i], verdicts.boilerplate[i] = round_.score[j], round_.boilerplate[j]
             verdicts.label[i], verdicts.keep[i] = round_.label[j], False
             verdicts.reason[i] = f"{round_.reason[j]}:again"
-        lost = set(spans.doc[at[gone]].tolist())
-        return [d for d in again if d in lost]
+        return np.unique(spans.doc(read.at[gone])).tolist()
 
-    def _decide_once(self, texts: list[str], numbers: np.ndarray, scores: LineScores,
-                     words: np.ndarray, spans: Spans, repeated: np.ndarray | None,
-                     again: bool = False) -> Verdicts:
+    def _decide_once(self, read: _Lines, again: bool = False) -> Verdicts:
         """Read the documents' lines (the sequence stage), then decide them (decode). A later
         round (``again``) keeps only the verdicts of the lines that go, so it does not name
         the article lines."""
-        hits = scores.hits
-        own = LineColumns(scores.logits, scores.kind_p, line_count_rows(texts), rule_codes(hits))
-        read = Reading(own, words, numbers, spans.starts).rows  # the stage's input of lines
+        texts, scores, words, hits = read.texts, read.scores, read.words, read.scores.hits
+        own = LineColumns(scores.logits, scores.kind_p, texts, rule_codes(hits))
+        rows = Reading(own, words, read.numbers, read.spans.starts).rows  # the stage's input
         limits = drop_thresholds(words, self.threshold, self.word_cost)
         stage_p, titled = np.zeros(len(texts)), np.zeros(len(texts), dtype=bool)
-        for part in parts(np.arange(len(texts))):
-            x = read(part)
-            stage_p[part] = self.model.stage_probability(x)
-            if not again:  # a line that may stay: title or content?
-                stay = stage_p[part] < limits[part]
-                titled[part[stay]] = self.model.title_probability(x[stay]) >= 0.5
+        for part in parts(len(texts)):
+            stage_p[part], titled[part] = self._stage(rows(part), limits[part], again)
         labels = likeliest_labels(scores.kind_p)  # the article one: title or content, as read
         if not again:
             may_stay = stage_p < limits
             labels[may_stay, 0] = np.where(titled[may_stay], _TITLE, _CONTENT)
-        verdicts = decode(texts, hits, stage_p, labels, limits, self.keep, words, repeated,
-                          spans, self.model.repeated_floor, sigmoid(scores.logits))
+        line_p = None if read.repeated is None else sigmoid(scores.logits)  # read with it only
+        verdicts = decode(texts, hits, stage_p, labels, limits, self.keep, words, read.repeated,
+                          read.spans, self.model.repeated_floor, line_p)
         dropped = np.array([i for i, (reason, keep) in enumerate(zip(verdicts.reason,
                                                                       verdicts.keep))
                             if reason == "sequence" and not keep], dtype=np.int64)
-        for part in parts(dropped):
-            for i, why in zip(part.tolist(), weighed_most(self.model.stage, read(part))):
+        for part in parts(len(dropped)):
+            lines = dropped[part]
+            for i, why in zip(lines.tolist(), weighed_most(self.model.stage, rows(lines))):
                 verdicts.reason[i] = f"sequence:{why}"
         if self.patterns:
             self._apply_patterns(verdicts, texts)
         return verdicts
+
+    def _stage(self, x: np.ndarray, limits: np.ndarray,
+               again: bool) -> tuple[np.ndarray, np.ndarray]:
+        """The stage's P(boilerplate) of the lines of rows ``x`` and, in the first round,
+        whether each line that may stay (under its limit) is a title rather than content. A
+        part's rows go when this returns, before the next part's are made."""
+        stage_p, titled = self.model.stage_probability(x), np.zeros(len(x), dtype=bool)
+        if not again:
+            stay = stage_p < limits
+            titled[stay] = self.model.title_probability(x[stay]) >= 0.5
+        return stage_p, titled
 
     def _apply_patterns(self, verdicts: Verdicts, texts: list[str]) -> None:
         for i, text in enumerate(texts):
@@ -244,12 +260,50 @@ def _repeated(texts: list[str], spans: Spans,
         for site, s, e in zip(evidence, spans.starts.tolist(), spans.ends.tolist())])
 
 
+def _outputs(docs: list[list[str]], bodies: list[list[str]], numbers: np.ndarray, spans: Spans,
+             keep: np.ndarray, todo: list[int]) -> tuple[list[int], list[int], np.ndarray,
+                                                        list[str]]:
+    """Of the documents ``todo``, those whose outputs show their kept lines otherwise than
+    they were read (a line gone, or trailing space stripped), how many lines each keeps, and
+    the numbers and texts of the lines those outputs show, end to end. Each document's own
+    pieces go on return (with one long document: 5 MB)."""
+    again, sizes, shown_numbers, shown = [], [], [], []
+    for d in todo:
+        s, e = int(spans.starts[d]), int(spans.ends[d])
+        kept = int(np.count_nonzero(keep[s:e]))
+        if not kept or (kept == e - s and all(t == t.rstrip() for t in bodies[d])):
+            continue
+        doc_numbers, doc_shown = shown_lines(docs[d], _kept(len(docs[d]), numbers[s:e],
+                                                             keep[s:e]))
+        again.append(d)
+        sizes.append(kept)
+        shown_numbers.append(doc_numbers)
+        shown += doc_shown
+    return again, sizes, np.concatenate(shown_numbers or [np.zeros(0, np.int64)]), shown
+
+
 def _kept(n_lines: int, numbers: np.ndarray, keep: np.ndarray) -> np.ndarray:
     """Whether each of a text's ``n_lines`` lines, blank ones included, is kept (``keep``: of
     the lines of these ``numbers``)."""
     flags = np.zeros(n_lines, dtype=bool)
     flags[numbers - 1] = keep  # lines are numbered from 1
     return flags
+
+
+@dataclass
+class _Lines:
+    """The lines a round decides: where their verdicts are (``at``), their texts and numbers as
+    the round reads them, their scores, words and repetition counts (None: no evidence), and
+    their documents. A round holds its own, so that the earlier round's (its label
+    probabilities: 16 MB for 300,000 lines) can go."""
+
+    at: np.ndarray
+    texts: list[str]
+    numbers: np.ndarray
+    scores: LineScores
+    words: np.ndarray
+    repeated: np.ndarray | None
+    spans: Spans
 
 
 def _check_text(text: object) -> None:

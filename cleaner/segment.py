@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import compress
+from operator import not_
 
 import numpy as np
 
@@ -27,10 +29,9 @@ def split_lines(text: str) -> list[str]:
 
 def blank_lines(texts: Sequence[str]) -> np.ndarray:
     """Whether each text is blank (Line.blank: empty or white space only), without a Python
-    call a line: ``not t.strip()`` is ``t == "" or t.isspace()``."""
+    call a line: ``not t.strip()`` is ``not t or t.isspace()``."""
     n = len(texts)
-    return (np.fromiter(map(len, texts), np.int64, n) == 0) | np.fromiter(
-        map(str.isspace, texts), bool, n)
+    return np.fromiter(map(not_, texts), bool, n) | np.fromiter(map(str.isspace, texts), bool, n)
 
 
 def render(texts: Sequence[str], keep: Sequence[bool]) -> str:
@@ -61,10 +62,9 @@ def shown_lines(texts: Sequence[str], keep: np.ndarray) -> tuple[np.ndarray, lis
     gone, numbered as the output shows it (one blank line where render puts a paragraph break:
     between two kept lines with a blank line anywhere between them)."""
     blank = blank_lines(texts)
-    at = np.flatnonzero(keep & ~blank)
-    if not len(at):
-        return np.zeros(0, dtype=np.int64), []
-    blanks_before = np.cumsum(blank)[at]
-    steps = np.ones(len(at), dtype=np.int64)
+    shown = keep & ~blank
+    blanks_before = np.cumsum(blank)[shown]
+    steps = np.ones(len(blanks_before), dtype=np.int64)
     steps[1:] += np.diff(blanks_before) > 0
-    return np.cumsum(steps), list(map(str.rstrip, map(texts.__getitem__, at.tolist())))
+    # in place, and the texts picked by flags, not positions: no more arrays or ints a line
+    return np.cumsum(steps, out=steps), list(map(str.rstrip, compress(texts, shown.tolist())))

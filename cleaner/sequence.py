@@ -17,13 +17,14 @@ values in tree order, so it does not depend on the batch it is in.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from cleaner.decode import run_lengths
+from cleaner.decode import Spans, run_lengths
 from cleaner.document import LABELS
-from cleaner.features import _native
+from cleaner.features import _native, line_count_rows
 
 #: Lines read each way around a line.
 WINDOW = 5
@@ -53,15 +54,16 @@ def feature_names() -> tuple[str, ...]:
 
 class LineColumns:
     """Each line's OWN_FEATURES, made for the lines asked (``columns[rows]``): its clipped
-    logit, label probabilities, shape_columns, and rule (0 none, 1 a whole-line rule, 2 an
-    opener, 3 a closer). Made when asked, so that a document of 300,000 lines is never held
-    as one matrix of them (70 MB)."""
+    logit, label probabilities, shape_columns (of the lines' ``texts``), and rule (0 none, 1 a
+    whole-line rule, 2 an opener, 3 a closer). Made when asked, shapes included, so that a
+    document of 300,000 lines is never held as one matrix of them (70 MB), nor its lines'
+    counts (12 MB) and their text joined to count them (40 MB)."""
 
-    def __init__(self, logits: np.ndarray, kind_p: np.ndarray, counts: np.ndarray,
+    def __init__(self, logits: np.ndarray, kind_p: np.ndarray, texts: Sequence[str],
                  rule: np.ndarray) -> None:
         self.z = np.clip(np.asarray(logits, dtype=np.float64), -_CLIP, _CLIP)
         self.kind_p = np.asarray(kind_p)
-        self.counts = np.asarray(counts)  # features.line_count_rows of the lines
+        self.texts = texts
         self.rule = np.asarray(rule)
 
     def __len__(self) -> int:
@@ -69,9 +71,9 @@ class LineColumns:
 
     def __getitem__(self, rows: np.ndarray) -> np.ndarray:
         rule = self.rule[rows]
+        counts = line_count_rows(list(map(self.texts.__getitem__, rows.tolist())))
         return np.column_stack([self.z[rows], self.kind_p[rows].astype(np.float64),
-                                shape_columns(self.counts[rows]), rule > 0, rule == 2,
-                                rule == 3])
+                                shape_columns(counts), rule > 0, rule == 2, rule == 3])
 
 
 #: shape_columns' columns (OWN_FEATURES from log_words to pipe).
@@ -133,8 +135,8 @@ class Reading:
         n = len(own)
         self.own = own
         self.starts = starts = np.asarray(starts, dtype=np.int64)
+        self.spans = Spans(starts, n)
         self.sizes = sizes = np.diff(np.append(starts, n))
-        self.doc = np.repeat(np.arange(len(starts)), sizes)
         z = own.z
         self.words = words = np.asarray(words, dtype=np.float64)
         self.gap = np.diff(numbers) > 1
@@ -150,7 +152,7 @@ class Reading:
         rows = np.arange(n) if rows is None else np.asarray(rows, dtype=np.int64)
         if not len(rows):
             return np.zeros((0, len(feature_names())))
-        d = self.doc[rows]
+        d = self.spans.doc(rows)
         first, size = self.starts[d], self.sizes[d]
         last, pos = first + size - 1, rows - first
         offsets = np.array([*range(-WINDOW, 0), *range(1, WINDOW + 1)])
@@ -161,29 +163,32 @@ class Reading:
             needed = np.unique(np.clip(np.concatenate([rows, (rows[:, None] + offsets).ravel()]),
                                        0, n - 1))
         made = own[needed]
-        cols = [made[np.searchsorted(needed, rows)]]
+        x = np.empty((len(rows), len(feature_names())))  # filled in place: no second copy
+        col = made.shape[1]
+        x[:, :col] = made[np.searchsorted(needed, rows)]
         picks = [_AT[name] for name in _NEIGHBOUR]
         before, after = [], []
         for k in offsets.tolist():
             there = rows + k
             inside = (there >= first) & (there <= last)
             near = np.clip(there, 0, n - 1)
-            values = np.where(inside[:, None], made[np.searchsorted(needed, near)][:, picks],
-                              np.nan)
-            cols += [inside[:, None].astype(np.float64), values]
+            x[:, col] = inside
+            x[:, col + 1 : col + 1 + len(picks)] = np.where(
+                inside[:, None], made[np.searchsorted(needed, near)][:, picks], np.nan)
+            col += 1 + len(picks)
             (before if k < 0 else after).append(np.where(inside, own.z[near], np.nan))
         summary = [*_window_summary(np.column_stack(before)),
                    *_window_summary(np.column_stack(after))]
         blank_before = np.concatenate([[True], self.gap])[rows] | (pos == 0)
         blank_after = np.concatenate([self.gap, [True]])[rows] | (pos == size - 1)
         words, cum, doc_words = self.words[rows], self.cum[rows], self.doc_words[d]
-        cols += [np.column_stack([
+        x[:, col:] = np.column_stack([
             *summary, pos / np.maximum(size - 1, 1), np.minimum(pos, 20),
             np.minimum(size - 1 - pos, 20), np.log1p(size), np.log1p(self.run[rows]),
             blank_before, blank_after, self.doc_z[d], self.doc_boiler[d],
             (cum - words) / np.maximum(doc_words, 1),
-            (doc_words - cum) / np.maximum(doc_words, 1)])]
-        return np.column_stack(cols)
+            (doc_words - cum) / np.maximum(doc_words, 1)])
+        return x
 
 
 #: Lines read at a time (their rows: about 4 MB), so that memory does not grow with a
@@ -191,9 +196,11 @@ class Reading:
 PART_LINES = 4096
 
 
-def parts(rows: np.ndarray, size: int = PART_LINES) -> list[np.ndarray]:
-    """``rows`` in consecutive parts of at most ``size``."""
-    return [rows[i:i + size] for i in range(0, len(rows), size)] or [rows[:0]]
+def parts(n: int, size: int = PART_LINES) -> Iterator[np.ndarray]:
+    """The positions 0 to ``n`` - 1 in consecutive parts of at most ``size``, each made when
+    it is read (not all of them held: 2 MB for 300,000 lines)."""
+    for i in range(0, n, size):
+        yield np.arange(i, min(i + size, n))
 
 
 def _window_summary(z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -28,7 +28,7 @@ def _own(texts: list[str], seed: int = 0) -> np.ndarray:
     rng = np.random.default_rng(seed)
     kind_p = rng.dirichlet(np.ones(len(LABELS)), size=len(texts))
     rules = rng.integers(0, 4, size=len(texts))
-    return LineColumns(rng.normal(0, 3, len(texts)), kind_p, line_count_rows(texts), rules)
+    return LineColumns(rng.normal(0, 3, len(texts)), kind_p, texts, rules)
 
 
 def test_feature_names_match_the_columns():
@@ -45,7 +45,7 @@ def test_a_batch_gives_each_document_its_own_rows():
     words = np.array([len(t.split()) for t in TEXTS], dtype=float)
     numbers = np.array([1, 2, 4, 5, 6, 1, 2, 3, 5, 6, 7])
     batch = sequence_features(own, words, numbers, np.array([0, 5, 8]))
-    alone = [sequence_features(LineColumns(own.z[a:b], own.kind_p[a:b], own.counts[a:b],
+    alone = [sequence_features(LineColumns(own.z[a:b], own.kind_p[a:b], own.texts[a:b],
                                            own.rule[a:b]), words[a:b], numbers[a:b], np.array([0]))
              for a, b in ((0, 5), (5, 8), (8, 11))]
     assert np.array_equal(batch, np.vstack(alone), equal_nan=True)
@@ -63,7 +63,7 @@ def test_the_rows_of_some_lines_are_those_lines_rows_of_the_whole_batch():
     assert np.array_equal(sequence_features(own, words, numbers, starts, some), whole[some],
                           equal_nan=True)
     pieces = [sequence_features(own, words, numbers, starts, part)
-              for part in parts(np.arange(len(TEXTS)), 4)]
+              for part in parts(len(TEXTS), 4)]
     assert [len(p) for p in pieces] == [4, 4, 3]
     assert np.array_equal(np.vstack(pieces), whole, equal_nan=True)
     assert sequence_features(own, words, numbers, starts, some[:0]).shape == (0, whole.shape[1])

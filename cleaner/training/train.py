@@ -33,7 +33,7 @@ import numpy as np
 
 from cleaner.decode import line_lengths, line_numbers, rule_codes
 from cleaner.document import ARTICLE_LABELS, LABELS, Line
-from cleaner.features import LineFeaturizer, line_count_rows
+from cleaner.features import LineFeaturizer
 from cleaner.model import Model, sigmoid
 from cleaner.rules import RuleSet
 from cleaner.sequence import Forest, LineColumns, feature_names, sequence_features
@@ -493,7 +493,7 @@ def stage_features(docs: Sequence[TrainDoc], hits: Sequence[Sequence], logits: n
     ``hits`` and line-model outputs, as the pipeline makes them."""
     texts = [line.text for d in docs for line in d.lines]
     flat_hits = [hit for doc_hits in hits for hit in doc_hits]
-    own = LineColumns(logits, kind_p, line_count_rows(texts), rule_codes(flat_hits))
+    own = LineColumns(logits, kind_p, texts, rule_codes(flat_hits))
     sizes = np.array([len(d.lines) for d in docs])
     numbers = np.concatenate([line_numbers(d.lines) for d in docs])
     return sequence_features(own, line_lengths(texts), numbers, np.cumsum(sizes) - sizes)
