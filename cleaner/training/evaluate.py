@@ -15,6 +15,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from cleaner.document import LABELS
 from cleaner.pipeline import Cleaner
 from cleaner.segment import render, segment
@@ -203,18 +205,22 @@ def readme_table(report: dict) -> str:
     what it costs in article lines, from an evaluation report (benchmarks/figures.py)."""
     html, text = report["read"]["html"], report["read"]["text"]
     ins, wcxb = report["inserted"], report["html_mode"]["wcxb"]
+    note = "; in parentheses, 95% interval over pages" if html.get("interval") else ""
     out = ["| held-out pages, never trained on | lines | HTML mode | text mode |",
            "|---|---:|---:|---:|",
-           f"| *{html['pages']} real pages, every line labelled by reading:* | | | |"]
+           f"| *{html['pages']} real pages, every line labelled by reading{note}:* | | | |"]
     out += [f"| {_KIND_NAMES[lb]} | {row['lines']:,} | {row['removed']:.1%} removed "
             f"| {text['removed'].get(lb, {'removed': 0.0})['removed']:.1%} removed |"
             for lb, row in html["removed"].items()]
     out += [f"| **all boilerplate** | {html['boilerplate_lines']:,} "
-            f"| **{html['removed_all']:.1%} removed** | **{text['removed_all']:.1%} removed** |",
+            f"| **{html['removed_all']:.1%} removed**{_interval(html, 'removed_all', '.1%')} "
+            f"| **{text['removed_all']:.1%} removed**{_interval(text, 'removed_all', '.1%')} |",
             f"| **article lines** | {html['article_lines']:,} "
-            f"| **{html['article_kept']:.2%} kept** | **{text['article_kept']:.2%} kept** |",
+            f"| **{html['article_kept']:.2%} kept**{_interval(html, 'article_kept', '.2%')} "
+            f"| **{text['article_kept']:.2%} kept**{_interval(text, 'article_kept', '.2%')} |",
             f"| pages that lost an article line | {html['pages']} "
-            f"| {html['pages_lost_article']:.1%} | {text['pages_lost_article']:.1%} |",
+            f"| {html['pages_lost_article']:.1%}{_interval(html, 'pages_lost_article', '.1%')} "
+            f"| {text['pages_lost_article']:.1%}{_interval(text, 'pages_lost_article', '.1%')} |",
             "| *real boilerplate inserted into real articles:* | | | |",
             f"| all inserted boilerplate | {ins['boilerplate_lines']:,} | | "
             f"{ins['removed_all']:.1%} removed |",
@@ -236,6 +242,16 @@ _KIND_NAMES = {
 }
 
 
+def _interval(figures: dict, key: str, spec: str) -> str:
+    """" (low–high)", the 95% interval over pages of ``figures[key]`` formatted with ``spec``
+    (a percent sign once, after the figure), or "" for a report made before the intervals."""
+    bounds = figures.get("interval", {}).get(key)
+    if bounds is None:
+        return ""
+    low, high = (format(x, spec).rstrip("%") for x in bounds)
+    return f" ({low}–{high})"
+
+
 def _read_table(r: dict) -> list[str]:
     html, text = r["html"], r["text"]
     out = [f"### Real text labelled by reading: {html['pages']} held-out pages, every line",
@@ -247,14 +263,24 @@ def _read_table(r: dict) -> list[str]:
         out.append(f"| {lb} | {row['lines']} | {row['removed']:.3f} | {other['removed']:.3f} "
                    f"| {right} |")
     out.append(f"| **all boilerplate** | {html['boilerplate_lines']} | "
-               f"**{html['removed_all']:.3f}** | **{text['removed_all']:.3f}** | |")
+               f"**{html['removed_all']:.3f}**{_interval(html, 'removed_all', '.3f')} | "
+               f"**{text['removed_all']:.3f}**{_interval(text, 'removed_all', '.3f')} | |")
     out.append(f"| **article lines kept** | {html['article_lines']} | "
-               f"**{html['article_kept']:.4f}** | **{text['article_kept']:.4f}** | |")
+               f"**{html['article_kept']:.4f}**{_interval(html, 'article_kept', '.4f')} | "
+               f"**{text['article_kept']:.4f}**{_interval(text, 'article_kept', '.4f')} | |")
     lost = ", ".join(f"{c} {row['lost_article']:.3f} of {row['pages']}"
                      for c, row in html["corpora"].items())
-    out += ["", f"Pages that lost an article line, HTML mode: {html['pages_lost_article']:.3f} "
-            f"({lost}); text mode {text['pages_lost_article']:.3f}. HTML mode cleans "
-            "trafilatura's default text of the page, text mode its favor_recall text.", "",
+    out += ["", "Pages that lost an article line: HTML mode "
+            f"{html['pages_lost_article']:.3f}{_interval(html, 'pages_lost_article', '.3f')}, "
+            f"text mode {text['pages_lost_article']:.3f}"
+            f"{_interval(text, 'pages_lost_article', '.3f')}; per corpus, HTML mode: {lost}. "
+            "HTML mode cleans trafilatura's default text of the page, text mode its "
+            "favor_recall text."]
+    if html.get("interval"):
+        out.append(f"In parentheses: the 95% interval over pages ({BOOTSTRAP_DRAWS:,} resamples "
+                   f"of the pages with replacement, seed {BOOTSTRAP_SEED}); it leaves out the "
+                   "model's own variance (docs/evaluation.md).")
+    out += ["",
             "Removed against kept as the model's threshold moves (a line goes when the score "
             "that decided it reaches the threshold; lines decided by rules, blocks and "
             "repetition stay as decided):", "",
@@ -536,35 +562,61 @@ def read_scores(cleaner: Cleaner, shared: Path, data_dir: Path, cache_dir: Path 
              if is_heldout(p.site) and (p.corpus, p.page_id) in read]
     out = {}
     for mode, view in MODES.items():
-        sums: Counter = Counter()
+        counts: list[Counter] = []  # one per page: the bootstrap resamples pages
         scored: list[tuple[float, bool, bool, bool]] = []  # score, by the model, article, kept
         for page, text in zip(pages, extracted_texts(pages, cache_dir, settings=VIEWS[view])):
             labels = read[(page.corpus, page.page_id)]
             decisions = cleaner.explain(text).decisions
             if not len(decisions):
                 continue
-            lost = False
+            tally: Counter = Counter()
             for d in decisions:
                 gold = labels.get(line_hash(d.text))
                 if gold is None:
                     continue
                 article = gold in _ARTICLE
                 key = "article" if article else gold
-                sums[key] += 1
-                sums[f"{key} removed"] += not d.keep
-                lost |= article and not d.keep
+                tally[key] += 1
+                tally[f"{key} removed"] += not d.keep
                 if not d.keep:  # a removed line's label, right or not
-                    sums[f"named {d.label}"] += 1
-                    sums[f"named {d.label} right"] += d.label == gold
+                    tally[f"named {d.label}"] += 1
+                    tally[f"named {d.label} right"] += d.label == gold
                 scored.append((d.score, not d.reason.startswith(_NOT_BY_THRESHOLD), article,
                                d.keep))
-            sums[f"pages {page.corpus}"] += 1
-            sums[f"lost {page.corpus}"] += lost
-        out[mode] = _read_figures(sums, scored)
+            tally[f"pages {page.corpus}"] += 1
+            tally[f"lost {page.corpus}"] += tally["article removed"] > 0
+            counts.append(tally)
+        out[mode] = _read_figures(counts, scored)
     return out
 
 
-def _read_figures(sums: Counter, scored: list) -> dict:
+#: Resamples of the bootstrap over pages, and its seed (the same report bytes every run).
+BOOTSTRAP_DRAWS = 1000
+BOOTSTRAP_SEED = 2026
+
+
+def ratio_interval(
+    numerators: Sequence[float], denominators: Sequence[float],
+    draws: int = BOOTSTRAP_DRAWS, seed: int = BOOTSTRAP_SEED,
+) -> list[float]:
+    """The 95% bootstrap interval of sum(numerators) / sum(denominators), one pair per page.
+
+    Pages are resampled with replacement, not lines: the benchmark samples pages, and the
+    lines of a page stand or fall together. A resample without any denominator counts 0, as
+    the point figures do (``max(1, ...)``).
+    """
+    pages = np.random.default_rng(seed).integers(0, len(numerators), (draws, len(numerators)))
+    num, den = np.asarray(numerators, float)[pages], np.asarray(denominators, float)[pages]
+    ratios = num.sum(axis=1) / np.maximum(den.sum(axis=1), 1)
+    return [float(x) for x in np.percentile(ratios, [2.5, 97.5])]
+
+
+def _read_figures(counts: list[Counter], scored: list) -> dict:
+    """The figures of one mode from each page's counts (``counts``) and every line's score,
+    whether the model decided it, whether it is article and whether it was kept (``scored``)."""
+    sums: Counter = Counter()
+    for page in counts:
+        sums.update(page)
     boiler = [lb for lb in LABELS if lb not in _ARTICLE and sums[lb]]
     n_boiler = sum(sums[lb] for lb in boiler)
     corpora = sorted(k.removeprefix("pages ") for k in sums if k.startswith("pages "))
@@ -594,4 +646,14 @@ def _read_figures(sums: Counter, scored: list) -> dict:
                         "lost_article": sums[f"lost {c}"] / max(1, sums[f"pages {c}"])}
                     for c in corpora},
         "curve": curve,
+        "interval": {
+            "removed_all": ratio_interval(
+                [sum(page[f"{lb} removed"] for lb in boiler) for page in counts],
+                [sum(page[lb] for lb in boiler) for page in counts]),
+            "article_kept": ratio_interval(
+                [page["article"] - page["article removed"] for page in counts],
+                [page["article"] for page in counts]),
+            "pages_lost_article": ratio_interval(
+                [page["article removed"] > 0 for page in counts], [1] * len(counts)),
+        } if counts else {},
     }
