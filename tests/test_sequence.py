@@ -78,6 +78,35 @@ def test_a_line_at_the_edge_has_no_neighbour_there():
     assert first["there@+3"] == 0
 
 
+def test_the_spread_columns_average_the_lines_that_far_in_the_document():
+    """above10_p_title is the mean P(title) of the (up to) 10 lines above, in the line's own
+    document; the rows are the same made for the batch, a part at a time or for a document
+    alone."""
+    texts = [f"Line {i} of a long page" for i in range(90)]
+    own, starts = _own(texts, seed=3), np.array([0, 70])
+    words, numbers = np.full(90, 5.0), np.concatenate([np.arange(1, 71), np.arange(1, 21)])
+    x = sequence_features(own, words, numbers, starts)
+    names = feature_names()
+    title, z = LABELS.index("title"), own.z
+    for row, first, last in ((0, 0, 69), (5, 0, 69), (40, 0, 69), (69, 0, 69), (75, 70, 89)):
+        got = dict(zip(names, x[row]))
+        for lines in (10, 30):
+            above = np.arange(max(row - lines, first), row)
+            below = np.arange(row + 1, min(row + lines, last) + 1)
+            for key, near in ((f"above{lines}", above), (f"below{lines}", below)):
+                if not len(near):
+                    assert np.isnan(got[f"{key}_p_title"]) and np.isnan(got[f"{key}_z"])
+                    continue
+                assert got[f"{key}_p_title"] == pytest.approx(own.kind_p[near, title].mean())
+                assert got[f"{key}_z"] == pytest.approx(z[near].mean())
+    pieces = np.vstack([sequence_features(own, words, numbers, starts, part)
+                        for part in parts(90, 7)])
+    alone = sequence_features(LineColumns(z[70:], own.kind_p[70:], texts[70:], own.rule[70:]),
+                              words[70:], numbers[70:], np.array([0]))
+    assert np.array_equal(pieces, x, equal_nan=True)
+    assert np.array_equal(alone, x[70:], equal_nan=True)
+
+
 def test_shape_columns_read_the_line():
     shape = dict(zip(OWN_FEATURES[1 + len(LABELS):], shape_columns(line_count_rows(
         ["A sentence that ends.", "Step one:", "•  Oops!", "| a | b |"])).T))

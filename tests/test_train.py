@@ -5,12 +5,21 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from cleaner import Cleaner
 from cleaner.cli import main
 from cleaner.model import Model, sha256_of
-from cleaner.training.train import DATA_DIR, Settings, read_labelled, training_sets
+from cleaner.sequence import feature_names
+from cleaner.training.train import (
+    DATA_DIR,
+    N_FOLDS,
+    Settings,
+    read_labelled,
+    stage_training_rows,
+    training_sets,
+)
 
 # A `cleaner clean --report` file whose labels a user corrected: the first document's second
 # line was wrongly removed (now "content"); the failed document has no lines.
@@ -78,6 +87,21 @@ def test_train_is_deterministic_and_usable(tmp_path: Path):
             "Subscribe to our newsletter\n\nAccept all cookies\n")
     out = cleaner.clean(text)
     assert "forty trains" in out and "Accept all cookies" not in out
+
+
+def test_the_stage_rows_benchmarks_measure_are_every_line_of_the_documents():
+    """benchmarks/stage_variants.py fits stages on stage_training_rows: without the corpora,
+    every line of every document, each a row of the stage's features with its target, fold
+    and the line model's out-of-fold logit (a model that saw the line would be surer)."""
+    docs, lines = training_sets(DATA_DIR, None, None, Settings(), log=lambda *a: None)
+    rows = stage_training_rows(docs, lines, Settings(), log=lambda *a: None)
+    n = sum(len(d.lines) for d in docs)
+    assert rows.x.shape == (n, len(feature_names())) and rows.documents == len(docs)
+    assert rows.pages == 0 and rows.on_page.all() and not rows.read.any()
+    assert set(rows.y.tolist()) == {0, 1} and set(rows.folds.tolist()) <= set(range(N_FOLDS))
+    assert rows.y.tolist() == [int(b) for d in docs for b in d.boiler]
+    z = rows.line_logit
+    assert np.isfinite(z).all() and z[rows.y == 1].mean() > z[rows.y == 0].mean()
 
 
 def test_cross_validation_needs_the_corpora(tmp_path: Path, capsys):

@@ -20,7 +20,7 @@ import numpy as np
 from cleaner.document import LABELS
 from cleaner.pipeline import Cleaner
 from cleaner.segment import render, segment
-from cleaner.sequence import WINDOW
+from cleaner.sequence import SPREAD, WINDOW
 from cleaner.training.labels import UI_LANGUAGES, team_labels, ui_strings
 from cleaner.training.train import LabelledText, Settings, TrainDoc, training_sets
 
@@ -358,8 +358,9 @@ Two linear models over hashed line features (words, word pairs, character trigra
 shape, rule hits; {manifest['n_features']} buckets): a line model giving P(boilerplate) from
 the line alone and a kind model naming one of the {len(manifest['labels'])} labels; then the
 sequence stage, gradient-boosted trees ({len(info.get('stage_features', []))} features) that
-read each line's outputs and shape with those of the {WINDOW} lines each way and its place in
-the document, and give the one P(boilerplate) the threshold applies to. Named rules decide
+read each line's outputs and shape with those of the {WINDOW} lines each way, the mean outputs
+of the lines up to {' and '.join(map(str, SPREAD))} lines above and below, and its place in the
+document, and give the one P(boilerplate) the threshold applies to. Named rules decide
 whole lines they match (not table rows) and bound blocks (opener to closer); a line recurring
 across a site's documents goes unless the line model, reading it alone, holds it to be article
 (repeated floor {manifest.get('repeated_floor', '?')}). See `cleaner/sequence.py` and

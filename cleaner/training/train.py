@@ -499,6 +499,23 @@ def stage_features(docs: Sequence[TrainDoc], hits: Sequence[Sequence], logits: n
     return sequence_features(own, line_lengths(texts), numbers, np.cumsum(sizes) - sizes)
 
 
+@dataclass
+class StageRows:
+    """The sequence stage's training rows, one a line of the documents it reads (see
+    _stage_rows), with the line model's out-of-fold logit of each."""
+
+    x: np.ndarray
+    y: np.ndarray          # 1 boilerplate, 0 article, -1 unknown
+    folds: np.ndarray
+    on_page: np.ndarray    # a line of a page itself (not of a view of it or a composed text)
+    read: np.ndarray       # of a page the team read whole
+    ruled: np.ndarray      # taken by a whole-line rule
+    kinds: np.ndarray      # the team's label ("" where none)
+    line_logit: np.ndarray
+    documents: int
+    pages: int
+
+
 def fit(docs: list[TrainDoc], lines: list[LabelledText], settings: Settings, log=print) -> Model:
     """Fit the line and kind models, then the sequence stage on their out-of-fold outputs for
     the real documents, and choose the threshold; returns the exported Model."""
@@ -506,71 +523,37 @@ def fit(docs: list[TrainDoc], lines: list[LabelledText], settings: Settings, log
     known = stack.y >= 0
     log(f"lines: {int(known.sum())} labelled ({int(stack.y[known].sum())} boilerplate), "
         f"{len(docs)} documents")
-    oof = np.zeros(len(stack.y))
-    oof_kind = np.zeros((len(stack.y), len(LABELS)), dtype=np.float32)
-    kind_rows, kind_labels = stack.kind_rows, np.asarray(stack.kind_labels)
-    for k in range(N_FOLDS):
-        train = known & (stack.folds != k)
-        held = stack.folds == k
-        model = _fit_binary(stack.x[train], stack.y[train], stack.w[train], settings.line_c,
-                            settings.seed)
-        oof[held] = model.decision_function(stack.x[held])
-        outside = stack.folds[kind_rows] != k
-        kind = _fit_kind(stack.x[kind_rows[outside]], kind_labels[outside], settings)
-        oof_kind[held] = _kind_probabilities(kind, stack.x[held])
-        log(f"fold {k}: line and kind models fitted on {int(train.sum())} lines")
+    oof, oof_kind = _out_of_fold(stack, settings, log)
     line = _fit_binary(stack.x[known], stack.y[known], stack.w[known], settings.line_c,
                        settings.seed)
-    kind = _fit_kind(stack.x[kind_rows], kind_labels, settings)
+    kind = _fit_kind(stack.x[stack.kind_rows], np.asarray(stack.kind_labels), settings)
 
-    # The stage reads real pages, and from each page the team read whole its article lines
-    # alone and a short run of them: what the output shows when it is decided again, and what
-    # a user feeding clean text gives (a short real page is mostly junk, so without them the
-    # stage took a short clean article for one). Of the composed documents, only the team's
-    # short articles in six languages with lines inserted: a short article beside a widget
-    # is common input, and real pages hold few articles in Russian or Spanish. Those composed
-    # from the corpora's pages are left out: they flatter what spots "from another page" and
-    # cost real text its keep (issue 24).
-    real = [i for i, d in enumerate(docs) if d.real]
-    team = [i for i, d in enumerate(docs) if d.source == "composed" and d.site is None]
-    pages = real or list(range(len(docs)))  # without the corpora, every document
-    views = [(docs[i], stack.doc_hits[i], stack.doc_rows[i]) for i in pages]
-    rng = random.Random(settings.seed)
-    views += [view for i in real if docs[i].read
-              for view in _article_views(docs[i], stack.doc_hits[i], stack.doc_rows[i], rng)]
-    views += [(docs[i], stack.doc_hits[i], stack.doc_rows[i]) for i in (team if real else [])]
-    rows = np.concatenate([r for _, _, r in views])
-    x = stage_features([d for d, _, _ in views], [h for _, h, _ in views], oof[rows],
-                       oof_kind[rows])
-    y, folds = stack.y[rows], stack.folds[rows]
-    on_page = np.zeros(len(rows), dtype=bool)  # the pages themselves: what the threshold keeps
-    on_page[:sum(len(stack.doc_rows[i]) for i in pages)] = True
-    stage_p = np.zeros(len(rows))
+    rows = _stage_rows(docs, stack, oof, oof_kind, settings)
+    x, y, folds = rows.x, rows.y, rows.folds
+    stage_p = np.zeros(len(y))
     for k in range(N_FOLDS):
         fit_rows = (y >= 0) & (folds != k)
         fitted = _fit_stage(x[fit_rows], y[fit_rows], settings)
         stage_p[folds == k] = sigmoid(fitted.log_odds(x[folds == k]))
     stage = _fit_stage(x[y >= 0], y[y >= 0], settings)
-    kinds = np.array([k or "" for d, _, _ in views for k in (d.kinds or [None] * len(d.lines))])
-    article = np.isin(kinds, ("title", "content"))  # where the team named the article line
-    heading = _fit_stage(x[article], kinds[article] == "title", settings, settings.title_trees)
-    ruled = np.array([hit.rule is not None for _, h, _ in views for hit in h])
-    on_real = on_page & (y >= 0)
+    article = np.isin(rows.kinds, ("title", "content"))  # where the team named the article line
+    heading = _fit_stage(x[article], rows.kinds[article] == "title", settings,
+                         settings.title_trees)
+    on_real = rows.on_page & (y >= 0)
     # The threshold is set on the pages the team read whole where there are some: alignment
     # with a page's ground truth calls article what a reader calls a caption or a teaser,
     # and set on those the stage lost 0.9% of the read article lines, not 0.5%.
-    read = np.array([d.read for d, _, _ in views for _ in d.lines])
-    on_read = on_real & read if (on_real & read).any() else on_real
-    threshold = choose_threshold(stage_p[on_read], y[on_read], ruled[on_read],
+    on_read = on_real & rows.read if (on_real & rows.read).any() else on_real
+    threshold = choose_threshold(stage_p[on_read], y[on_read], rows.ruled[on_read],
                                  settings.keep_target, log)
     # Recurring across a site is evidence about the line itself: a repeated line goes unless
     # the line model, reading it alone, holds it to be article as surely as it holds nine
     # article lines of real pages in ten.
-    line_p = sigmoid(oof[rows])
+    line_p = sigmoid(rows.line_logit)
     repeated_floor = float(np.quantile(line_p[on_real & (y == 0)], 0.9)) if on_real.any() \
         else 0.1
-    log(f"sequence stage fitted on {int((y >= 0).sum())} lines of {len(views)} documents "
-        f"({len(real)} pages); threshold {threshold}")
+    log(f"sequence stage fitted on {int((y >= 0).sum())} lines of {rows.documents} documents "
+        f"({rows.pages} pages); threshold {threshold}")
 
     kind_w = np.zeros((len(LABELS), settings.n_features), dtype=np.float16)
     kind_b = np.full(len(LABELS), -30.0)
@@ -590,6 +573,71 @@ def fit(docs: list[TrainDoc], lines: list[LabelledText], settings: Settings, log
         n_features=settings.n_features,
         info={"stage_features": list(feature_names())},
     )
+
+
+def stage_training_rows(docs: list[TrainDoc], lines: list[LabelledText], settings: Settings,
+                        log=print) -> StageRows:
+    """What fit() fits the sequence stage on: for measuring a change to the stage against the
+    held-out pages without a whole training run (benchmarks/stage_variants.py)."""
+    stack = _Stack(docs, lines, settings)
+    oof, oof_kind = _out_of_fold(stack, settings, log)
+    return _stage_rows(docs, stack, oof, oof_kind, settings)
+
+
+def _out_of_fold(stack: _Stack, settings: Settings, log=print) -> tuple[np.ndarray, np.ndarray]:
+    """Each line's line-model logit and label probabilities from models fitted without its
+    fold: what the stage reads in training is what it reads of a page it has never seen."""
+    known = stack.y >= 0
+    oof = np.zeros(len(stack.y))
+    oof_kind = np.zeros((len(stack.y), len(LABELS)), dtype=np.float32)
+    kind_rows, kind_labels = stack.kind_rows, np.asarray(stack.kind_labels)
+    for k in range(N_FOLDS):
+        train = known & (stack.folds != k)
+        held = stack.folds == k
+        model = _fit_binary(stack.x[train], stack.y[train], stack.w[train], settings.line_c,
+                            settings.seed)
+        oof[held] = model.decision_function(stack.x[held])
+        outside = stack.folds[kind_rows] != k
+        kind = _fit_kind(stack.x[kind_rows[outside]], kind_labels[outside], settings)
+        oof_kind[held] = _kind_probabilities(kind, stack.x[held])
+        log(f"fold {k}: line and kind models fitted on {int(train.sum())} lines")
+    return oof, oof_kind
+
+
+def _stage_rows(docs: list[TrainDoc], stack: _Stack, oof: np.ndarray, oof_kind: np.ndarray,
+                settings: Settings) -> StageRows:
+    """The documents the stage reads and their rows, from the line models' out-of-fold
+    outputs ``oof`` and ``oof_kind``.
+
+    The stage reads real pages, and from each page the team read whole its article lines
+    alone and a short run of them: what the output shows when it is decided again, and what
+    a user feeding clean text gives (a short real page is mostly junk, so without them the
+    stage took a short clean article for one). Of the composed documents, only the team's
+    short articles in six languages with lines inserted: a short article beside a widget
+    is common input, and real pages hold few articles in Russian or Spanish. Those composed
+    from the corpora's pages are left out: they flatter what spots "from another page" and
+    cost real text its keep (issue 24).
+    """
+    real = [i for i, d in enumerate(docs) if d.real]
+    team = [i for i, d in enumerate(docs) if d.source == "composed" and d.site is None]
+    pages = real or list(range(len(docs)))  # without the corpora, every document
+    views = [(docs[i], stack.doc_hits[i], stack.doc_rows[i]) for i in pages]
+    rng = random.Random(settings.seed)
+    views += [view for i in real if docs[i].read
+              for view in _article_views(docs[i], stack.doc_hits[i], stack.doc_rows[i], rng)]
+    views += [(docs[i], stack.doc_hits[i], stack.doc_rows[i]) for i in (team if real else [])]
+    rows = np.concatenate([r for _, _, r in views])
+    on_page = np.zeros(len(rows), dtype=bool)
+    on_page[:sum(len(stack.doc_rows[i]) for i in pages)] = True
+    return StageRows(
+        x=stage_features([d for d, _, _ in views], [h for _, h, _ in views], oof[rows],
+                         oof_kind[rows]),
+        y=stack.y[rows], folds=stack.folds[rows], on_page=on_page,
+        read=np.array([d.read for d, _, _ in views for _ in d.lines]),
+        ruled=np.array([hit.rule is not None for _, h, _ in views for hit in h]),
+        kinds=np.array([k or "" for d, _, _ in views
+                        for k in (d.kinds or [None] * len(d.lines))]),
+        line_logit=oof[rows], documents=len(views), pages=len(real))
 
 
 def choose_threshold(stage_p: np.ndarray, y: np.ndarray, ruled: np.ndarray,
