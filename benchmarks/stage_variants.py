@@ -11,7 +11,7 @@ every line labelled by reading. A variant is the shipped stage without some of i
 For each: boilerplate lines removed when 99.5% and 99% of the article lines are kept (read off
 the curve, the lines rules take counted as removed), the mean of the three fits and each fit.
 
-    python benchmarks/stage_variants.py [--without spread window ...]
+    python benchmarks/stage_variants.py [--without spread window]
 
 About 6 minutes on 2 cores with the extraction cache (~/.cache/cleaner); ../shared needed.
 """
@@ -24,67 +24,44 @@ from pathlib import Path
 
 import numpy as np
 
-from cleaner.document import ARTICLE_LABELS
 from cleaner.model import Model, sigmoid
 from cleaner.rules import RuleSet
 from cleaner.sequence import WINDOW, feature_names
-from cleaner.training.corpora import (
-    CORPORA,
-    READ_CORPORA,
-    default_cache_dir,
-    find_shared,
-    is_heldout,
-    load_pages,
-)
-from cleaner.training.labels import READ_FILE, line_hash, page_views, team_labels
+from cleaner.training.corpora import default_cache_dir, find_shared
+from cleaner.training.evaluate import MODES, heldout_read_pages
+from cleaner.training.labels import page_views
 from cleaner.training.recipe import Settings
 from cleaner.training.train import (
     DATA_DIR,
     N_FOLDS,
     TrainDoc,
     _fit_stage,
+    keep_curve,
     stage_features,
     stage_training_rows,
     training_sets,
 )
 
-MODES = {"html": "default", "text": "recall"}  # the mode and the trafilatura text it cleans
 #: The column groups a variant can leave out, by the names of sequence.feature_names.
 GROUPS = {
-    "spread": lambda name: name.startswith(("above", "below")),
-    "window": lambda name: "@" in name,
-    "place": lambda name: name in {"position", "from_top", "from_bottom", "log_size", "log_run",
-                                   "blank_before", "blank_after", "doc_z_mean",
-                                   "doc_boiler_share", "words_share_before",
-                                   "words_share_after"},
+    "spread": lambda name: name.startswith(("above", "below")),  # SPREAD's means
+    "window": lambda name: "@" in name,  # the WINDOW lines each way, one by one
 }
 
 
 def heldout_pages(shared: Path) -> list[tuple[str, TrainDoc]]:
     """Both texts of every held-out page read whole, as (mode, document)."""
-    read = team_labels(DATA_DIR, READ_FILE)
-    out = []
-    for corpus in (*CORPORA, *READ_CORPORA):
-        pages = [p for p in load_pages(shared, corpus)
-                 if is_heldout(p.site) and (corpus, p.page_id) in read]
-        for views in page_views(pages, {}, default_cache_dir()):
-            labels = read[(corpus, views.page.page_id)]
-            for mode, view in MODES.items():
-                body = views.lines[view]
-                if body:
-                    kinds = [labels.get(line_hash(line.text)) for line in body]
-                    out.append((mode, TrainDoc(body, [None if k is None else k not in
-                                                      ARTICLE_LABELS for k in kinds],
-                                               corpus, 0, kinds, views.page.site, True)))
-    return out
+    pages, read = heldout_read_pages(shared, DATA_DIR)
+    return [(mode, TrainDoc.read_page(views.lines[view], read[(page.corpus, page.page_id)],
+                                      page.corpus, page.site))
+            for page, views in zip(pages, page_views(pages, {}, default_cache_dir()))
+            for mode, view in MODES.items() if views.lines[view]]
 
 
 def removed_at(p: np.ndarray, y: np.ndarray, ruled: np.ndarray, keep: float) -> float:
     """Boilerplate lines removed (``y`` 1) when ``keep`` of the article lines (``y`` 0) stay,
     interpolated along the curve of thresholds; a line a rule takes is removed at any."""
-    grid = np.arange(0.05, 0.996, 0.005)
-    kept = np.array([np.mean((p < t) & ~ruled, where=y == 0) for t in grid])
-    removed = np.array([np.mean((p >= t) | ruled, where=y == 1) for t in grid])
+    kept, removed = keep_curve(p, y, ruled, np.arange(0.05, 0.996, 0.005))
     return float(np.interp(keep, kept, removed))
 
 

@@ -3,8 +3,9 @@
 The sequence stage (cleaner.sequence) has read each line in its document and given it one
 P(boilerplate); a line goes when that reaches the threshold. Then the evidence that is not in
 one document has its say: a line recurring across many documents of its site goes unless the
-stage is sure of it, a named rule decides its line, and an opener ("A Message from …:") starts
-a block that runs to its closer. Each step is a named function and records what it changed.
+line model, reading it alone, is sure of it; a named rule decides its line; and an opener ("A
+Message from …:") starts a block that runs to its closer. Each step is a named function and
+records what it changed.
 """
 
 from __future__ import annotations

@@ -543,24 +543,27 @@ _NOT_BY_THRESHOLD = ("rule:", "block:", "repeated:", "pattern:")
 MODES = {"html": "default", "text": "recall"}
 
 
+def heldout_read_pages(shared: Path, data_dir: Path) -> tuple[list, dict]:
+    """The held-out pages the team read whole (the real-text benchmark's), and the read
+    labels of every page ((corpus, page) to line hash to label)."""
+    from cleaner.training.corpora import CORPORA, READ_CORPORA, is_heldout, load_pages
+    from cleaner.training.labels import READ_FILE
+
+    read = team_labels(data_dir, READ_FILE)
+    return [p for c in (*CORPORA, *READ_CORPORA) for p in load_pages(shared, c)
+            if is_heldout(p.site) and (p.corpus, p.page_id) in read], read
+
+
 def read_scores(cleaner: Cleaner, shared: Path, data_dir: Path, cache_dir: Path | None) -> dict:
     """The real-text benchmark: every held-out page the team labelled whole by reading
     (data/labels/read.tsv), in both modes. Per mode: boilerplate lines removed per label and
     overall, article lines kept, pages that lost an article line (overall and per corpus),
     how often the label given to a removed line is right, and the removed-against-kept curve
     of the model's threshold."""
-    from cleaner.training.corpora import (
-        CORPORA,
-        READ_CORPORA,
-        extracted_texts,
-        is_heldout,
-        load_pages,
-    )
-    from cleaner.training.labels import READ_FILE, VIEWS, line_hash
+    from cleaner.training.corpora import extracted_texts
+    from cleaner.training.labels import VIEWS, line_hash
 
-    read = team_labels(data_dir, READ_FILE)
-    pages = [p for c in (*CORPORA, *READ_CORPORA) for p in load_pages(shared, c)
-             if is_heldout(p.site) and (p.corpus, p.page_id) in read]
+    pages, read = heldout_read_pages(shared, data_dir)
     out = {}
     for mode, view in MODES.items():
         counts: list[Counter] = []  # one per page: the bootstrap resamples pages

@@ -77,6 +77,15 @@ class TrainDoc:
     site: str | None = None
     read: bool = False  # every line labelled by reading the whole page
 
+    @classmethod
+    def read_page(cls, body: list[Line], labels: dict[str, str], corpus: str,
+                  site: str) -> TrainDoc:
+        """A text of a page the team read whole, each line labelled from ``labels`` (line
+        hash to label; a line not there is unknown)."""
+        kinds = [labels.get(line_hash(line.text)) for line in body]
+        return cls(body, [None if k is None else k not in ARTICLE_LABELS for k in kinds],
+                   corpus, fold_of(site), kinds, site=site, read=True)
+
     @property
     def real(self) -> bool:
         """A page as users feed it in, not one composed for training."""
@@ -193,10 +202,7 @@ def corpus_sources(
             body, kinds = views.lines[view], views.labels[view]
             whole = read.get((page.corpus, page.page_id))
             if body and whole is not None:
-                kinds = [whole.get(line_hash(line.text)) for line in body]
-                docs.append(TrainDoc(body, [None if k is None else k not in ARTICLE_LABELS
-                                            for k in kinds], corpus, fold_of(page.site),
-                                     kinds, site=page.site, read=True))
+                docs.append(TrainDoc.read_page(body, whole, corpus, page.site))
             elif body:
                 aligned = align([line.text for line in body], page)
                 docs.append(TrainDoc(
@@ -640,6 +646,17 @@ def _stage_rows(docs: list[TrainDoc], stack: _Stack, oof: np.ndarray, oof_kind: 
         line_logit=oof[rows], documents=len(views), pages=len(real))
 
 
+def keep_curve(stage_p: np.ndarray, y: np.ndarray, ruled: np.ndarray,
+               grid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """At each threshold of ``grid``: the share of article lines (``y`` 0) kept and of
+    boilerplate lines (``y`` 1) removed, a line going when its ``stage_p`` reaches the
+    threshold or a whole-line rule takes it (``ruled``)."""
+    article, boilerplate = y == 0, y == 1
+    kept = np.array([np.mean((stage_p < t) & ~ruled, where=article) for t in grid])
+    removed = np.array([np.mean((stage_p >= t) | ruled, where=boilerplate) for t in grid])
+    return kept, removed
+
+
 def choose_threshold(stage_p: np.ndarray, y: np.ndarray, ruled: np.ndarray,
                      keep_target: float, log=print) -> float:
     """The lowest threshold at which ``keep_target`` of the article lines (``y`` 0; 1
@@ -648,9 +665,7 @@ def choose_threshold(stage_p: np.ndarray, y: np.ndarray, ruled: np.ndarray,
     count as lost at every threshold, as the pipeline loses them. The curve (article lines
     kept, boilerplate lines removed) goes to ``log``."""
     grid = np.round(np.arange(0.30, 0.991, 0.01), 3)
-    article, boilerplate = y == 0, y == 1
-    kept = np.array([np.mean((stage_p < t) & ~ruled, where=article) for t in grid])
-    removed = np.array([np.mean((stage_p >= t) | ruled, where=boilerplate) for t in grid])
+    kept, removed = keep_curve(stage_p, y, ruled, grid)
     log("threshold: " + ", ".join(f"{t:.2f} keeps {k:.4f} removes {r:.3f}"
                                   for t, k, r in zip(grid, kept, removed)))
     ok = [t for t, k in zip(grid, kept) if k >= keep_target]
