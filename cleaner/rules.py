@@ -74,8 +74,9 @@ RULES: tuple[Rule, ...] = (
          r"(?:the rest of )?(?:this|the) (?:article|story|content|post) is (?:only )?(?:available |reserved )?(?:exclusively )?(?:for|to) (?:subscribers|members|premium \w+)(?: only)?"
          r"|you(?:'ve| have) (?:\d+|one|two|three) free (?:articles?|stories) (?:left|remaining)(?: this month)?"
          r"|jetzt abonnieren|abo abschließen|bereits abonnent\??|(?:sie haben|du hast) bereits ein abo\??(?: hier| jetzt)?(?: einloggen| anmelden)?|artikel nur für abonnenten|plus-artikel"
-         r"|abonnez-vous|déjà abonné\s*\??|(?:la suite de )?(?:cet )?(?:article )?(?:est )?réservée? aux abonnés"
-         r"|suscríbete|ya eres suscriptor\??|contenido exclusivo para suscriptores|оформить подписку"
+         r"|abonnez-vous(?: (?:pour|et|dès) [\w' ]{1,40})?|déjà abonné\s*\??|(?:la suite de )?(?:cet )?(?:article )?(?:est )?réservée? aux abonnés"
+         r"|(?:dieser|der) (?:artikel|beitrag|inhalt) ist (?:nur|exklusiv) für abonnent(?:en|innen und abonnenten)(?: verfügbar| sichtbar)?"
+         r"|suscríbete|ya eres suscriptor\??|(?:este |el )?(?:contenido|artículo) (?:es )?exclusivo para suscriptores|оформить подписку"
          r"|материал доступен только подписчикам|уже подписаны\??"),
     Rule("paywall_hint", "subscription_paywall",
          r"\b(?:subscribers? only|subscribe to (?:continue|read)|free articles? (?:left|remaining)"
@@ -90,9 +91,14 @@ RULES: tuple[Rule, ...] = (
          r"|(?:[\w,&' ]{1,40}, )?(?:sign up|subscribe) (?:for|to) (?:our|the|my) [\w&' ]{0,30}newsletter(?: to .{1,80}| (?:and|for) .{1,80})?"
          r"|get (?:the best of )?[\w' ]{1,40} delivered (?:straight )?to your inbox[\w ]{0,20}"
          r"|newsletter abonnieren|zum newsletter anmelden|jetzt (?:zum newsletter )?anmelden"
-         r"|inscrivez-vous(?: à (?:notre|la) newsletter)?|recevez notre newsletter"
-         r"|suscríbete a (?:nuestro|nuestra|el|la) (?:newsletter|boletín)|recibe (?:nuestro|el) boletín"
-         r"|подпишитесь на (?:наш )?(?:telegram|телеграм|рассылку|канал)[\w -]{0,30}"),
+         r"|melden sie sich (?:jetzt )?(?:für|zu) (?:unseren|unserem|den) [\w-]{0,20}newsletter an"
+         r"|(?:laden sie )?(?:unsere|die) [\w-]{0,20}app herunter|(?:jetzt )?(?:unsere |die )?app herunterladen"
+         r"|(?:inscrivez|abonnez)-vous(?: à (?:notre|la|nos) (?:newsletters?|infolettre|lettres?(?: d'information)?(?: quotidienne| hebdomadaire)?))?"
+         r"|recevez notre newsletter|téléchargez (?:notre |l'|la )?appli(?:cation)?(?: [\w' ]{1,30})?"
+         r"|suscríbete a (?:nuestro|nuestra|el|la) (?:newsletter|boletín)|recibe (?:nuestro|nuestra|el|la) (?:newsletter|boletín)"
+         r"|descarga (?:nuestra |la )?app(?:licación)?(?: [\w ]{1,30})?"
+         r"|подпишитесь на (?:наш |нашу |наши )?(?:telegram|телеграм|рассылку|канал)[\w -]{0,30}"
+         r"|скачайте (?:наше )?приложение[\w -]{0,30}"),
     Rule("signup_hint", "signup_prompt",
          r"\b(?:newsletter|inbox|sign up|unsubscribe at any time|telegram|whatsapp channel"
          r"|download the app|app store|google play|рассылк|boletín)", "hint"),
@@ -109,6 +115,13 @@ RULES: tuple[Rule, ...] = (
          r"|mentions légales|aceptar(?: todo| todas)?(?: las cookies)?|rechazar(?: todo)?|configurar cookies"
          r"|política de (?:privacidad|cookies)|aviso legal|принять(?: все)?|отклонить"
          r"|политика конфиденциальности|пользовательское соглашение"),
+    Rule("cookie_line", "cookie_legal",  # a banner's own sentence, alone on its line
+         r"(?:we|this (?:site|website)|our (?:site|website)s?) uses? cookies(?: and (?:similar|other) (?:tracking )?technologies)?"
+         r"(?:[ ,]+(?:to|so|for|in order to) [\w ,'’-]{1,120})?"
+         r"|(?:wir (?:verwenden|nutzen)|diese (?:webseite|website|seite) (?:verwendet|nutzt)) cookies(?: und ähnliche technologien)?(?:[ ,]+[\w ,'’-]{1,120})?"
+         r"|(?:nous utilisons|ce site (?:web )?utilise) des cookies(?:[ ,]+[\w ,'’-]{1,120})?"
+         r"|(?:utilizamos|usamos|este sitio (?:web )?utiliza) cookies(?: propias y de terceros)?(?:[ ,]+[\w ,'’-]{1,120})?"
+         r"|(?:мы используем|(?:этот )?сайт использует) (?:файлы )?cookie(?:s|-файлы)?(?:[ ,]+[\w ,'’-]{1,120})?"),
     Rule("copyright_line", "cookie_legal",
          r"(?:©|\(c\)|copyright ©|copyright \d{4}).{0,200}"
          r"|all rights reserved[\w .,'-]{0,40}|alle rechte vorbehalten|tous droits réservés"
@@ -117,14 +130,16 @@ RULES: tuple[Rule, ...] = (
          r"\b(?:cookies?|consent|privacy policy|datenschutz|confidentialité|privacidad|куки|cookie-файл)", "hint"),
     # --- ui_message --------------------------------------------------------------------
     Rule("oops", "ui_message", r"oops|whoops|hoppla|huch|oups|упс"),
-    Rule("went_wrong", "ui_message",
-         r"(?:oops!? )?something went wrong(?:[.,!]* ?please try again(?: later)?)?"
+    Rule("went_wrong", "ui_message",  # after an "Oops!" on the same line or not
+         r"¡?(?:(?:oops|whoops|hoppla|huch|oups|upps|vaya|упс) ?[!.,]* ¡?)?"
+         r"(?:something went wrong(?:[.,!]* ?please try again(?: later)?)?"
          r"|(?:please )?try again(?: later)?|an (?:unexpected )?error (?:has )?occurred[\w .,]{0,40}"
-         r"|(?:error|fehler|erreur|ошибка)(?: \d{3})?|etwas ist schiefgelaufen|ein fehler ist aufgetreten"
+         r"|(?:error|fehler|erreur|ошибка)(?: \d{3})?|(?:da )?ist (?:leider )?etwas schief ?gelaufen"
+         r"|etwas ist (?:leider )?schief ?gelaufen|ein fehler ist aufgetreten"
          r"|bitte versuchen sie es (?:später )?(?:noch einmal|erneut)|une erreur (?:s'est produite|est survenue)"
          r"|veuillez réessayer(?: plus tard)?|algo salió mal|se ha producido un error"
          r"|(?:por favor,? )?(?:inténtalo|vuelve a intentarlo) (?:de nuevo )?(?:más tarde)?"
-         r"|что-то пошло не так|произошла ошибка|попробуйте (?:ещё раз|еще раз|позже)"),
+         r"|что-то пошло не так|произошла ошибка|попробуйте (?:ещё раз|еще раз|позже))"),
     Rule("form_status", "ui_message",
          r"thank you!? your submission has been received!?"
          r"|oops!? something went wrong while submitting the form"
@@ -154,9 +169,9 @@ RULES: tuple[Rule, ...] = (
     Rule("share_bar", "navigation_share",
          r"(?:(?:share(?: on| via| this(?: article| story| post| page)?)?|pin(?: it| for later)?|tweet|email|e-mail|print|copy(?: link)?"
          r"|link copied|facebook|twitter|x|linkedin|whatsapp|telegram|pinterest|reddit|flipboard|messenger"
-         r"|threads|bluesky|mastodon|sms|vk|xing|teilen(?: mit)?|drucken|partager|imprimer|compartir|imprimir"
+         r"|threads|bluesky|mastodon|sms|vk|xing|teilen(?: mit| auf| per| via)?|drucken|partager(?: sur| par| via)?|imprimer|compartir(?: en| por| vía)?|imprimir"
          r"|like this|like|gefällt mir|j'aime|me gusta|share this|compartir esto|partager cette page"
-         r"|поделиться|вконтакте|одноклассники|копировать ссылку)[\s|,/·•:]*){1,12}"),
+         r"|поделиться(?: в)?|вконтакте|одноклассники|копировать ссылку)[\s|,/·•:]*){1,12}"),
     Rule("skip_link", "navigation_share",
          r"(?:skip|jump) to (?:the )?(?:main )?[\w ]{1,20}|skip navigation|zum inhalt springen|direkt zum inhalt"
          r"|aller au contenu(?: principal)?|ir al contenido(?: principal)?|перейти к (?:основному )?содержанию"),
@@ -197,7 +212,8 @@ RULES: tuple[Rule, ...] = (
          r"|(?:читайте|смотрите) (?:также|еще|ещё)(?:\s*[:|»>].{0,160})?"
          r"|(?:auch lesen|lesen sie hier|hier lesen|lies auch|mehr dazu|(?:le |te )?puede interesar|lea|lee|mira|vea|leia também|czytaj (?:też|także|więcej)|zobacz (?:też|także))\s*[:|»>].{0,160}"
          r"|lesen sie auch die folgenden (?:beiträge|artikel)|weitere (?:beiträge|artikel) (?:aus|zu|zum|von) [\w .'-]{1,40}"
-         r"|czytaj (?:też|także|więcej)|zobacz (?:też|także)"),
+         r"|czytaj (?:też|także|więcej)|zobacz (?:też|także)"
+         r"|weiterlesen|mehr lesen|lire la suite|lire plus|leer más|seguir leyendo|читать (?:далее|дальше|полностью)"),
     Rule("related_heading", "related_promo",
          r"related(?: articles| stories| posts| content| coverage| reading| news)?|recommended(?: for you| stories)?"
          r"|more (?:from|on|in) [\w .'&-]{1,40}|more stories|most (?:read|popular|viewed|shared)"
@@ -227,7 +243,7 @@ RULES: tuple[Rule, ...] = (
     Rule("photo_credit", "caption_credit",
          r"(?:photo|image|picture|pictures|photograph|illustration|video|foto|fotos|bild|bilder|grafik|beitragsbild|titelbild"
          r"|photographie|imagen|ilustración|фото|иллюстрация)(?:s)?(?: credit)?\s*[:©/].{1,100}"
-         r"|(?:credit|source|quelle|crédit|fuente|источник)\s*:\s*.{1,80}|enlarge (?:this )?image|bild vergrößern|agrandir l'image|ampliar (?:la )?imagen"
+         r"|(?:credit|source|quelle|crédit|fuente|источник|crédits? photos?|bildquelle|bildnachweis|crédito(?: de la foto)?)\s*:\s*.{1,80}|enlarge (?:this )?image|bild vergrößern|agrandir l'image|ampliar (?:la )?imagen"
          r"|.{1,150}[.)]\s*(?:foto|fotos|photo|bild|image|imagen|фото)(?: credit)?\s*:\s*[\w .,'&/©-]{2,60}"
          r"|[\w .,'&-]{0,60}/\s*(?:getty images|reuters|ap|afp|dpa|epa|shutterstock|istock|alamy|imago"
          r"|picture alliance|unsplash|pexels|ria novosti|тасс|риа новости)(?:[\w .-]{0,30})?"

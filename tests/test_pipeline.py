@@ -128,10 +128,14 @@ def test_cleaning_cleaned_samples_removes_nothing_more():
             _second_pass(path.read_text(encoding="utf-8"), cleaner)
     # Not vacuous: a page mixing lines of the samples and articles, where a line goes only in
     # a later round, once the boilerplate around it is gone (found by sampling their lines).
-    mixed = "\n".join(["Vous êtes abonné ? Identifiez-vous", "Einstellungen",
-                       "Сейчас площадь служит стоянкой на 60 машин. Здесь высадят деревья, "
-                       "поставят скамейки, а по средам и субботам вернётся ярмарка.",
-                       "4. Remplacez le joint usé par le neuf.", "", "18 Comments"])
+    mixed = "\n".join([
+        "Saltar al contenido", "2. Cover and leave at room temperature for 12 to 18 hours.",
+        "A Message from The Moscow Times:",
+        "Traumatología, dermatología y oftalmología siguen siendo las especialidades con más "
+        "retraso.", "Una opción sensata para quien empieza.",
+        "Il faut environ trois minutes pour porter un litre à ébullition. La bouilloire est "
+        "plutôt silencieuse.", "Vous êtes abonné ? Identifiez-vous",
+        "- das Jugendstil-Kaufhaus an der Berliner Straße"])
     first = _second_pass(mixed, _WIDE)
     assert any(d.reason.endswith(":again") for d in first.decisions)
 

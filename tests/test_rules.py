@@ -26,6 +26,22 @@ MATCHES = [
     ("Vorschau auf den nächsten Artikel", "pager"),
     ("People who viewed this item also viewed", "related_heading"),
     ("Last modified November 18, 2025", "dateline"),
+    ("Hoppla! Da ist etwas schiefgelaufen.", "went_wrong"),
+    ("Huch, da ist leider etwas schief gelaufen.", "went_wrong"),
+    ("Oups ! Une erreur est survenue.", "went_wrong"),
+    ("¡Vaya! Algo salió mal.", "went_wrong"),
+    ("Inscrivez-vous à notre lettre quotidienne", "newsletter_line"),
+    ("Melden Sie sich für unseren Newsletter an", "newsletter_line"),
+    ("Подпишитесь на нашу рассылку", "newsletter_line"),
+    ("Descarga nuestra app", "newsletter_line"),
+    ("Partager sur Facebook", "share_bar"),
+    ("Leer más", "read_more"),
+    ("Crédit photo : Reuters", "photo_credit"),
+    ("Abonnez-vous pour lire la suite", "paywall_line"),
+    ("Dieser Artikel ist nur für Abonnenten verfügbar.", "paywall_line"),
+    ("We use cookies to improve your experience.", "cookie_line"),
+    ("Diese Website verwendet Cookies.", "cookie_line"),
+    ("Utilizamos cookies propias y de terceros.", "cookie_line"),
 ]
 
 LEFT_ALONE = [
@@ -37,6 +53,10 @@ LEFT_ALONE = [
     "The newsletter was founded in 1998 by two reporters.",
     "Regular prices rose 4% last year.",
     "Free shipping costs retailers billions, analysts say.",
+    "Bei der Wahl ist etwas schiefgelaufen, sagte der Minister.",
+    "Many websites use cookies to track their visitors across the web.",
+    "We use cookies to track you, the regulator said. It fined the firm.",
+    "Die Zeitung verwendet Cookies, schrieb der Datenschutzbeauftragte.",
 ]
 
 

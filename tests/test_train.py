@@ -16,6 +16,8 @@ from cleaner.training.train import (
     DATA_DIR,
     N_FOLDS,
     Settings,
+    choose_threshold,
+    keep_curve,
     read_labelled,
     stage_training_rows,
     training_sets,
@@ -87,6 +89,17 @@ def test_train_is_deterministic_and_usable(tmp_path: Path):
             "Subscribe to our newsletter\n\nAccept all cookies\n")
     out = cleaner.clean(text)
     assert "forty trains" in out and "Accept all cookies" not in out
+
+
+def test_the_threshold_is_the_lowest_thousandth_that_keeps_the_target():
+    rng = np.random.default_rng(7)
+    y = (rng.random(20_000) < 0.2).astype(int)
+    stage_p = np.where(y == 1, rng.beta(5, 1, len(y)), rng.beta(1, 6, len(y)))
+    ruled = rng.random(len(y)) < 0.001  # lost at every threshold
+    t = choose_threshold(stage_p, y, ruled, 0.995, log=lambda _: None)
+    kept, _ = keep_curve(stage_p, y, ruled, np.array([t - 0.001, t]))
+    assert kept[1] >= 0.995 > kept[0]
+    assert t == round(t, 3)
 
 
 def test_the_stage_rows_benchmarks_measure_are_every_line_of_the_documents():
