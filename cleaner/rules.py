@@ -25,6 +25,8 @@ MAX_RULE_WORDS = 25
 
 _STRIP = " \t\u00a0•·*-–—>|»›▶►◆■□●○✓✔→"
 _NAME = r"[A-ZÄÖÜÉÁÍÓÚА-Я][\w.'-]*(?:\s+(?:[A-ZÄÖÜÉÁÍÓÚА-Я][\w.'-]*|de|van|von|la|del)){0,3}"
+#: What a UI message may start with ("Oops! Something went wrong.").
+_OOPS = r"oops|whoops|hoppla|huch|oups|упс"
 _TRAILING = r"[\s.,;!?:…»>›|)\]]*"
 _DATE = (
     r"(?:\d{1,2}[:.]\d{2},? )?(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2}"
@@ -129,9 +131,9 @@ RULES: tuple[Rule, ...] = (
     Rule("cookie_hint", "cookie_legal",
          r"\b(?:cookies?|consent|privacy policy|datenschutz|confidentialité|privacidad|куки|cookie-файл)", "hint"),
     # --- ui_message --------------------------------------------------------------------
-    Rule("oops", "ui_message", r"oops|whoops|hoppla|huch|oups|упс"),
+    Rule("oops", "ui_message", _OOPS),
     Rule("went_wrong", "ui_message",  # after an "Oops!" on the same line or not
-         r"¡?(?:(?:oops|whoops|hoppla|huch|oups|upps|vaya|упс) ?[!.,]* ¡?)?"
+         r"¡?(?:(?:" + _OOPS + r"|upps|vaya) ?[!.,]* ¡?)?"
          r"(?:something went wrong(?:[.,!]* ?please try again(?: later)?)?"
          r"|(?:please )?try again(?: later)?|an (?:unexpected )?error (?:has )?occurred[\w .,]{0,40}"
          r"|(?:error|fehler|erreur|ошибка)(?: \d{3})?|(?:da )?ist (?:leider )?etwas schief ?gelaufen"
